@@ -1,0 +1,34 @@
+package mapping
+
+import "maps"
+
+// leadPlan builds the Lead flow's bodies. The email is required whatever the
+// settings, because the Lead is found by it.
+func leadPlan(traits map[string]any, s Settings) (*LeadPlan, error) {
+	email, ok := traits["email"].(string)
+	if !ok || email == "" {
+		return nil, &ValidationError{
+			Reason:  ReasonMissingEmail,
+			Trait:   "email",
+			Message: "the Lead flow needs a non-empty string email to find the Lead",
+		}
+	}
+
+	if !s.MapRudderProperties {
+		return &LeadPlan{Email: email, LeadFields: maps.Clone(traits), ContactFields: maps.Clone(traits)}, nil
+	}
+
+	leadFields, err := leadMapping.apply(traits)
+	if err != nil {
+		return nil, err
+	}
+	plan := &LeadPlan{Email: email, LeadFields: leadFields}
+	contactFields, err := contactMapping.apply(traits)
+	if err != nil {
+		// Every error of apply is a *ValidationError.
+		plan.ContactError, _ = AsValidationError(err)
+		return plan, nil
+	}
+	plan.ContactFields = contactFields
+	return plan, nil
+}
