@@ -210,6 +210,9 @@ func IsTransient(err error) bool {
 	}
 	if e, ok := asError(err); ok {
 		switch {
+		case IsAuth(err), e.Code == "UNSUPPORTED_API_VERSION":
+			// SOAP reports these as HTTP 500 faults; retrying cannot help.
+			return false
 		case e.StatusCode >= 500, e.StatusCode == http.StatusTooManyRequests, e.StatusCode == http.StatusRequestTimeout:
 			return true
 		case e.Code == CodeUnexpectedResponse:
