@@ -1,0 +1,36 @@
+// Package batch coalesces the Salesforce calls of many concurrent reconciles
+// into few API calls, while every caller still waits for, and gets, its own
+// result.
+//
+// Each kind of call (lead lookups, saves, retrieves, deletes) has its own
+// queue. A queue's batch closes when it holds Options.MaxRecords entries or
+// Options.Window after its first entry, whichever comes first, and is sent
+// as one client call (SaveMany, DeleteMany, RetrieveMany, FindLeadsByEmail),
+// which packs up to 1,000 records into one Composite request: one API call.
+// When Options.MaxInFlight flushes of a kind are already running, a batch
+// whose window has passed stays open and keeps growing until a flush ends,
+// so a slow org is asked fewer, fuller calls rather than many small ones.
+//
+// Contexts: a caller whose context ends gets ctx.Err() at once. Its row is
+// left out if its batch has not been sent yet; if the batch is already on its
+// way, the row may still reach Salesforce. The flush itself runs under a
+// context detached from every caller (context.WithoutCancel of the first
+// caller's, plus a timeout), so one impatient caller cannot fail its
+// neighbours.
+//
+// Failures: per-record results are routed back row by row, so a failed row
+// never fails its neighbours; an error that fails the whole call (network,
+// 5xx, session, REQUEST_LIMIT_EXCEEDED) is returned to every caller of that
+// flush.
+//
+// Merging inside one flush, so that Salesforce never sees a request it would
+// reject or that would duplicate data:
+//   - Updates of the same record (sObject and ID, 15- or 18-character form)
+//     are merged into one row, later fields winning, which leaves the record
+//     as applying them one after the other would; every caller gets that
+//     row's result.
+//   - Creates of Leads with the same Email (case-insensitive) become one
+//     create, fields merged the same way; every caller gets the one ID.
+//   - Lookups of the same email, and retrieves or deletes of the same ID, are
+//     sent once and answered to each caller.
+package batch

@@ -1,0 +1,181 @@
+package batch
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+)
+
+// errUnanswered is what a caller gets if a flush returned no outcome for its
+// row; it marks a bug in a flush function rather than a Salesforce failure.
+var errUnanswered = errors.New("batch: flush returned no result for this request")
+
+// outcome is one caller's answer.
+type outcome[Res any] struct {
+	val Res
+	err error
+}
+
+// entry is one waiting caller.
+type entry[Req, Res any] struct {
+	ctx context.Context
+	req Req
+	// done is buffered so a flush never blocks on a caller that has left.
+	done chan outcome[Res]
+}
+
+// flushFunc sends one batch and returns an outcome per request, in order.
+type flushFunc[Req, Res any] func(ctx context.Context, reqs []Req) []outcome[Res]
+
+// queue gathers requests of one kind into batches and runs at most
+// MaxInFlight flushes at a time.
+type queue[Req, Res any] struct {
+	opts  Options
+	flush flushFunc[Req, Res]
+
+	mu   sync.Mutex
+	open []*entry[Req, Res] // the batch still taking entries
+	// due is set once the open batch's window has passed; the batch then
+	// leaves with the next free flush slot and keeps growing until it does.
+	due   bool
+	timer *time.Timer
+	// gen counts closed batches, so the timer of an earlier batch is ignored.
+	gen      uint64
+	ready    [][]*entry[Req, Res] // batches that reached MaxRecords, oldest first
+	inFlight int
+	closed   bool
+
+	pending sync.WaitGroup // batches closed but not yet answered
+}
+
+func newQueue[Req, Res any](opts Options, flush flushFunc[Req, Res]) *queue[Req, Res] {
+	return &queue[Req, Res]{opts: opts, flush: flush}
+}
+
+// submit queues req and waits for its outcome or for ctx to end.
+func (q *queue[Req, Res]) submit(ctx context.Context, req Req) (Res, error) {
+	var zero Res
+	if err := ctx.Err(); err != nil {
+		return zero, err
+	}
+	e := &entry[Req, Res]{ctx: ctx, req: req, done: make(chan outcome[Res], 1)}
+	if !q.add(e) {
+		return zero, ErrClosed
+	}
+	select {
+	case o := <-e.done:
+		return o.val, o.err
+	case <-ctx.Done():
+		return zero, ctx.Err()
+	}
+}
+
+func (q *queue[Req, Res]) add(e *entry[Req, Res]) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.closed {
+		return false
+	}
+	q.open = append(q.open, e)
+	switch {
+	case len(q.open) >= q.opts.MaxRecords:
+		q.closeOpen()
+	case len(q.open) == 1:
+		gen := q.gen
+		q.timer = time.AfterFunc(q.opts.Window, func() { q.windowPassed(gen) })
+	}
+	q.launch()
+	return true
+}
+
+func (q *queue[Req, Res]) windowPassed(gen uint64) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if gen != q.gen {
+		return
+	}
+	q.due = true
+	q.launch()
+}
+
+// closeOpen moves the open batch to the ready list. q.mu must be held.
+func (q *queue[Req, Res]) closeOpen() {
+	if len(q.open) == 0 {
+		return
+	}
+	if q.timer != nil {
+		q.timer.Stop()
+		q.timer = nil
+	}
+	q.ready = append(q.ready, q.open)
+	q.pending.Add(1)
+	q.open, q.due = nil, false
+	q.gen++
+}
+
+// launch starts flushes while slots are free. q.mu must be held.
+func (q *queue[Req, Res]) launch() {
+	for q.inFlight < q.opts.MaxInFlight {
+		if len(q.ready) == 0 {
+			if !q.due {
+				return
+			}
+			q.closeOpen()
+		}
+		batch := q.ready[0]
+		q.ready = q.ready[1:]
+		q.inFlight++
+		go q.run(batch)
+	}
+}
+
+func (q *queue[Req, Res]) run(batch []*entry[Req, Res]) {
+	defer q.pending.Done()
+	q.answer(batch)
+	q.mu.Lock()
+	q.inFlight--
+	q.launch()
+	q.mu.Unlock()
+}
+
+// answer flushes the callers still waiting; rows of callers that have left
+// are not sent, which spares API calls and, for creates, orphan records.
+func (q *queue[Req, Res]) answer(batch []*entry[Req, Res]) {
+	live := make([]*entry[Req, Res], 0, len(batch))
+	for _, e := range batch {
+		if e.ctx.Err() == nil {
+			live = append(live, e)
+		}
+	}
+	if len(live) == 0 {
+		return
+	}
+	reqs := make([]Req, len(live))
+	for i, e := range live {
+		reqs[i] = e.req
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(live[0].ctx), flushTimeout)
+	defer cancel()
+	outs := q.flush(ctx, reqs)
+	for i, e := range live {
+		o := outcome[Res]{err: errUnanswered}
+		if i < len(outs) {
+			o = outs[i]
+		}
+		e.done <- o
+	}
+}
+
+// close refuses new requests, flushes what is queued and waits for every
+// flush to answer.
+func (q *queue[Req, Res]) close() {
+	q.mu.Lock()
+	if !q.closed {
+		q.closed = true
+		q.closeOpen()
+		q.launch()
+	}
+	q.mu.Unlock()
+	q.pending.Wait()
+}
