@@ -17,8 +17,8 @@ const (
 
 var emailPattern = regexp.MustCompile(`^[^\s@]+@[^\s@]+\.[^\s@]+$`)
 
-// formatDatetime renders t the way Salesforce does: millisecond precision, +0000 offset.
-func formatDatetime(t time.Time) string { return t.UTC().Format(datetimeLayout) }
+// formatDatetime renders t the way Salesforce stores it: whole seconds, .000 and a +0000 offset.
+func formatDatetime(t time.Time) string { return t.UTC().Truncate(time.Second).Format(datetimeLayout) }
 
 var datetimeInputs = []string{
 	datetimeLayout, "2006-01-02T15:04:05-0700", time.RFC3339Nano, time.RFC3339, "2006-01-02T15:04:05.000Z07:00",
