@@ -1,0 +1,81 @@
+# salesforce-controller
+IMG ?= salesforce-controller:dev
+ENVTEST_K8S_VERSION ?= 1.37.2
+CONTROLLER_GEN ?= go tool controller-gen
+GO_TEST_FLAGS ?=
+BIN ?= bin
+
+.DEFAULT_GOAL := help
+SHELL := /usr/bin/env bash -o pipefail
+
+##@ General
+
+.PHONY: help
+help: ## Show the targets.
+	@awk 'BEGIN {FS = ":.*##"; printf "Usage: make <target>\n"} /^[a-zA-Z_0-9-]+:.*?##/ { printf "  %-14s %s\n", $$1, $$2 } /^##@/ { printf "\n%s\n", substr($$0, 5) }' $(MAKEFILE_LIST)
+
+##@ Development
+
+.PHONY: manifests
+manifests: ## Generate CRDs and RBAC from the Go markers.
+	$(CONTROLLER_GEN) rbac:roleName=manager-role crd paths="./api/...;./controllers/..." output:crd:artifacts:config=config/crd/bases output:rbac:artifacts:config=config/rbac
+
+.PHONY: generate
+generate: ## Generate DeepCopy methods.
+	$(CONTROLLER_GEN) object:headerFile="hack/boilerplate.go.txt" paths="./api/..."
+
+.PHONY: fmt
+fmt: ## go fmt.
+	go fmt ./...
+
+.PHONY: vet
+vet: ## go vet.
+	go vet ./...
+
+.PHONY: verify
+verify: manifests generate ## Fail when generated files or formatting are stale.
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	@git diff --exit-code -- api config || { echo "generated files are stale: run 'make manifests generate' and commit"; exit 1; }
+	@test -z "$$(git status --porcelain -- api config)" || { echo "untracked generated files:"; git status --porcelain -- api config; exit 1; }
+
+.PHONY: envtest
+envtest: ## Build (once) the kube-apiserver and etcd used by the tests.
+	@hack/envtest-assets.sh >/dev/null
+
+.PHONY: test
+test: manifests generate vet envtest ## Run unit, envtest and end-to-end tests.
+	KUBEBUILDER_ASSETS="$$(hack/envtest-assets.sh)" go test $(GO_TEST_FLAGS) ./... -timeout 30m
+
+##@ Build
+
+.PHONY: build
+build: ## Build the manager and the emulator.
+	CGO_ENABLED=0 go build -o $(BIN)/manager .
+	CGO_ENABLED=0 go build -o $(BIN)/salesforce-emulator ./hack/salesforce-emulator
+
+.PHONY: run
+run: manifests generate ## Run the manager against the current kubeconfig.
+	go run . $(ARGS)
+
+.PHONY: docker-build
+docker-build: ## Build the container image (needs a Docker engine).
+	docker build -t $(IMG) .
+
+##@ Deployment
+
+.PHONY: install
+install: manifests ## Install the CRDs into the current cluster.
+	kubectl apply -k config/crd
+
+.PHONY: uninstall
+uninstall: manifests ## Remove the CRDs from the current cluster.
+	kubectl delete --ignore-not-found -k config/crd
+
+.PHONY: deploy
+deploy: manifests ## Deploy the controller with config/default.
+	cd config/manager && kubectl kustomize . >/dev/null
+	kubectl apply -k config/default
+
+.PHONY: undeploy
+undeploy: ## Remove the controller.
+	kubectl delete --ignore-not-found -k config/default

@@ -1,0 +1,83 @@
+package v1alpha1
+
+// Condition types, following kstatus: Ready is always present; Reconciling and Stalled are
+// present only while true.
+const (
+	ConditionReady       = "Ready"
+	ConditionReconciling = "Reconciling"
+	ConditionStalled     = "Stalled"
+)
+
+// Reasons of SalesforceDestination conditions.
+const (
+	// ReasonLoggedIn: a login with the current Secret succeeded (Ready=True).
+	ReasonLoggedIn = "LoggedIn"
+	// ReasonSecretNotFound: the Secret named by credentialsSecretRef does not exist in the namespace.
+	ReasonSecretNotFound = "SecretNotFound"
+	// ReasonSecretKeyMissing: the Secret lacks a key the login needs, or it is empty.
+	ReasonSecretKeyMissing = "SecretKeyMissing"
+	// ReasonAuthenticationFailed: Salesforce refused the credentials (wrong password or token,
+	// locked user, flow disabled for the org or app). Fix the Secret or the org settings.
+	ReasonAuthenticationFailed = "AuthenticationFailed"
+	// ReasonInsecureLoginURL: loginURL uses plain http for a host that is not loopback.
+	ReasonInsecureLoginURL = "InsecureLoginURL"
+	// ReasonUnreachable: Salesforce could not be reached or answered with a server error;
+	// the controller retries with backoff.
+	ReasonUnreachable = "Unreachable"
+	// ReasonInUse: deletion waits until no SalesforceIdentity uses the destination.
+	ReasonInUse = "InUse"
+)
+
+// Reasons of SalesforceIdentity conditions.
+const (
+	// ReasonSynced: every managed record matches this generation (Ready=True).
+	ReasonSynced = "Synced"
+	// ReasonProgressing: the controller is writing this generation (Reconciling=True).
+	ReasonProgressing = "Progressing"
+	// ReasonDestinationNotFound: destinationRef names no SalesforceDestination in the namespace.
+	ReasonDestinationNotFound = "DestinationNotFound"
+	// ReasonDestinationNotReady: the destination has not logged in yet, or its login fails.
+	ReasonDestinationNotReady = "DestinationNotReady"
+	// ReasonMissingEmail: the Lead flow needs an email trait to find the Lead; nothing was sent.
+	ReasonMissingEmail = "MissingEmail"
+	// ReasonInvalidTraits: a trait cannot be written (e.g. an object value for a custom field).
+	ReasonInvalidTraits = "InvalidTraits"
+	// ReasonInvalidExternalID: an externalId entry is malformed.
+	ReasonInvalidExternalID = "InvalidExternalID"
+	// ReasonMultipleLeadsFound: several Leads have the email; nothing was written. Merge them in
+	// Salesforce, or name the record with an externalId.
+	ReasonMultipleLeadsFound = "MultipleLeadsFound"
+	// ReasonLeadConverted: the Lead was converted and useContactIdForConvertedLeads is off, so
+	// Salesforce would refuse the update. Turn the setting on to write the converted Contact.
+	ReasonLeadConverted = "LeadConverted"
+	// ReasonConvertedContactMissing: the Lead is converted but has no ConvertedContactId.
+	ReasonConvertedContactMissing = "ConvertedContactMissing"
+	// ReasonSalesforceRejected: Salesforce refused the write (validation, unknown or read-only
+	// field, duplicate rule...). The message names the field and Salesforce's error code.
+	ReasonSalesforceRejected = "SalesforceRejected"
+	// ReasonSalesforceUnavailable: a transient failure (network, 5xx, row lock, session); the
+	// controller keeps the known IDs and retries with backoff.
+	ReasonSalesforceUnavailable = "SalesforceUnavailable"
+	// ReasonAPILimitExceeded: Salesforce answered REQUEST_LIMIT_EXCEEDED; retried later.
+	ReasonAPILimitExceeded = "APILimitExceeded"
+	// ReasonAPIBudgetExhausted: the destination used its apiBudgetPercent share of the org's
+	// daily allowance; the identity waits until the retry time in the message.
+	ReasonAPIBudgetExhausted = "APIBudgetExhausted"
+	// ReasonCreateIncomplete: a create was sent but the controller stopped before recording
+	// its outcome, so the record may exist. The message says how to adopt it or retry.
+	ReasonCreateIncomplete = "CreateIncomplete"
+	// ReasonDeleting: the identity is being deleted and its created records removed.
+	ReasonDeleting = "Deleting"
+)
+
+// Annotations and finalizers owned by the controller.
+const (
+	// AnnotationState holds the Salesforce IDs this resource manages and which of them it
+	// created. It is written before a reconcile that created a record returns, so a crash or a
+	// lost status never causes a second create. Users may set it to adopt existing records.
+	AnnotationState = "salesforce.destinations.dev/state"
+	// FinalizerIdentity lets the controller delete created records (deletionPolicy Delete).
+	FinalizerIdentity = "salesforce.destinations.dev/identity"
+	// FinalizerInUse keeps a destination while identities use it.
+	FinalizerInUse = "salesforce.destinations.dev/in-use"
+)

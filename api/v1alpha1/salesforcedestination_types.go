@@ -1,0 +1,146 @@
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// SecretReference names a Secret in the namespace of the object that holds the reference.
+// There is deliberately no namespace field: a destination can only read its own namespace.
+type SecretReference struct {
+	// name of the Secret.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	Name string `json:"name"`
+}
+
+// SalesforceDestinationSpec is one Salesforce org connection.
+type SalesforceDestinationSpec struct {
+	// credentialsSecretRef names the Secret, in this namespace, holding the login keys:
+	// username, password and securityToken; optionally clientId with clientSecret (OAuth 2.0
+	// username-password or client-credentials flow) or clientId with privateKey (JWT bearer flow).
+	// +required
+	CredentialsSecretRef SecretReference `json:"credentialsSecretRef"`
+
+	// sandbox logs in through https://test.salesforce.com instead of https://login.salesforce.com.
+	// +optional
+	Sandbox bool `json:"sandbox,omitempty"`
+
+	// loginURL is a My Domain or other login base URL, e.g. https://acme.my.salesforce.com.
+	// It wins over sandbox. Plain http is accepted only for loopback hosts.
+	// +optional
+	// +kubebuilder:validation:MaxLength=2048
+	// +kubebuilder:validation:XValidation:rule="self == '' || (isURL(self) && url(self).getScheme() in ['http', 'https'] && url(self).getHostname() != '')",message="loginURL must be an absolute http(s) URL such as https://acme.my.salesforce.com"
+	LoginURL string `json:"loginURL,omitempty"`
+
+	// apiVersion is the Salesforce REST API version for data calls, e.g. "66.0".
+	// Empty means the controller's current default.
+	// +optional
+	// +kubebuilder:validation:MaxLength=8
+	// +kubebuilder:validation:XValidation:rule="self == '' || self.matches('^[0-9]{2,3}[.]0$')",message="apiVersion must look like \"66.0\""
+	APIVersion string `json:"apiVersion,omitempty"`
+
+	// mapRudderProperties maps traits to Salesforce Lead and Contact fields, with unknown traits
+	// sent as <trait>__c custom fields. When false the traits are sent unchanged.
+	// +optional
+	// +kubebuilder:default=true
+	MapRudderProperties *bool `json:"mapRudderProperties,omitempty"`
+
+	// useContactIdForConvertedLeads writes the identity to the converted Contact when its Lead
+	// has been converted, using the Contact mapping.
+	// +optional
+	UseContactIDForConvertedLeads bool `json:"useContactIdForConvertedLeads,omitempty"`
+
+	// driftCheckInterval is how often the controller reads managed fields back from Salesforce
+	// and re-applies them if someone changed them there. "0s" turns drift checks off.
+	// +optional
+	// +kubebuilder:default="1h"
+	DriftCheckInterval *metav1.Duration `json:"driftCheckInterval,omitempty"`
+
+	// apiBudgetPercent is the share of the org's daily API allowance this destination may use.
+	// Past it identities wait with reason APIBudgetExhausted instead of spending the rest.
+	// +optional
+	// +kubebuilder:default=50
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=100
+	APIBudgetPercent *int32 `json:"apiBudgetPercent,omitempty"`
+}
+
+// APIUsage is the org's daily API consumption as reported by Salesforce's Sforce-Limit-Info header.
+type APIUsage struct {
+	// used is the number of API requests counted in the last 24 hours.
+	Used int64 `json:"used"`
+	// limit is the org's daily allowance.
+	Limit int64 `json:"limit"`
+}
+
+// SalesforceDestinationStatus is the observed state of a destination.
+type SalesforceDestinationStatus struct {
+	// observedGeneration is the generation the status was last computed for.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// conditions: Ready is the summary; Reconciling and Stalled appear only while true.
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	// +kubebuilder:validation:MaxItems=8
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// instanceURL is the org's instance that data calls go to.
+	// +optional
+	InstanceURL string `json:"instanceURL,omitempty"`
+
+	// authFlow is the login flow chosen from the keys in the Secret.
+	// +optional
+	AuthFlow string `json:"authFlow,omitempty"`
+
+	// apiUsage is the org's daily API consumption at the last call.
+	// +optional
+	APIUsage *APIUsage `json:"apiUsage,omitempty"`
+
+	// identities is the number of SalesforceIdentity objects using this destination.
+	// +optional
+	Identities int32 `json:"identities,omitempty"`
+}
+
+// SalesforceDestination is one Salesforce org connection, with credentials from a Secret.
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=sfdest,categories=salesforce
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
+// +kubebuilder:printcolumn:name="Instance",type=string,JSONPath=`.status.instanceURL`
+// +kubebuilder:printcolumn:name="API Used",type=integer,JSONPath=`.status.apiUsage.used`
+// +kubebuilder:printcolumn:name="API Limit",type=integer,JSONPath=`.status.apiUsage.limit`
+// +kubebuilder:printcolumn:name="Message",type=string,priority=1,JSONPath=`.status.conditions[?(@.type=="Ready")].message`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+type SalesforceDestination struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitzero"`
+
+	// spec is the desired connection.
+	// +required
+	Spec SalesforceDestinationSpec `json:"spec"`
+
+	// status is the observed connection state.
+	// +optional
+	Status SalesforceDestinationStatus `json:"status,omitzero"`
+}
+
+// SalesforceDestinationList is a list of SalesforceDestination.
+// +kubebuilder:object:root=true
+type SalesforceDestinationList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitzero"`
+	Items           []SalesforceDestination `json:"items"`
+}
+
+// MapsProperties reports whether traits are mapped to Salesforce fields (the default).
+func (d *SalesforceDestination) MapsProperties() bool {
+	return d.Spec.MapRudderProperties == nil || *d.Spec.MapRudderProperties
+}
+
+func init() {
+	SchemeBuilder.Register(&SalesforceDestination{}, &SalesforceDestinationList{})
+}

@@ -1,0 +1,145 @@
+package controllers
+
+import (
+	"errors"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
+
+	sfv1 "github.com/destinations/salesforce-controller/api/v1alpha1"
+	"github.com/destinations/salesforce-controller/salesforce"
+)
+
+// metrics are the product's own Prometheus series, next to controller-runtime's built-in
+// reconcile and workqueue metrics on the manager's endpoint. Labels are kept to destination,
+// operation, outcome and condition: never per identity.
+type metrics struct {
+	calls        *prometheus.CounterVec
+	callDuration *prometheus.HistogramVec
+	usageRatio   *prometheus.GaugeVec
+	usageUsed    *prometheus.GaugeVec
+	syncDuration prometheus.Histogram
+	identities   *prometheus.GaugeVec
+
+	mu         sync.Mutex
+	conditions map[types.NamespacedName]identityCondition
+}
+
+type identityCondition struct{ status, reason string }
+
+var (
+	metricsOnce   sync.Once
+	sharedMetrics *metrics
+)
+
+// newMetrics registers the series once per process: tests start several managers.
+func newMetrics() *metrics {
+	metricsOnce.Do(func() {
+		m := &metrics{
+			calls: prometheus.NewCounterVec(prometheus.CounterOpts{
+				Name: "salesforce_api_requests_total",
+				Help: "Salesforce API requests by destination, operation and outcome (HTTP status class or error).",
+			}, []string{"destination", "operation", "outcome"}),
+			callDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+				Name:    "salesforce_api_request_duration_seconds",
+				Help:    "Duration of Salesforce API requests by operation.",
+				Buckets: prometheus.ExponentialBuckets(0.01, 2, 12),
+			}, []string{"operation"}),
+			usageRatio: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+				Name: "salesforce_api_usage_ratio",
+				Help: "Share of the org's daily API allowance used, from the Sforce-Limit-Info header.",
+			}, []string{"destination"}),
+			usageUsed: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+				Name: "salesforce_api_usage_requests",
+				Help: "API requests the org used in the last 24 hours, from the Sforce-Limit-Info header.",
+			}, []string{"destination"}),
+			syncDuration: prometheus.NewHistogram(prometheus.HistogramOpts{
+				Name:    "salesforce_identity_sync_duration_seconds",
+				Help:    "Duration of SalesforceIdentity reconciles.",
+				Buckets: prometheus.ExponentialBuckets(0.001, 2, 16),
+			}),
+			identities: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+				Name: "salesforce_identities",
+				Help: "SalesforceIdentity objects by Ready status and reason.",
+			}, []string{"ready", "reason"}),
+			conditions: map[types.NamespacedName]identityCondition{},
+		}
+		ctrlmetrics.Registry.MustRegister(m.calls, m.callDuration, m.usageRatio, m.usageUsed, m.syncDuration, m.identities)
+		sharedMetrics = m
+	})
+	return sharedMetrics
+}
+
+// observer returns the hook a destination's client reports every HTTP exchange to.
+func (m *metrics) observer(dest types.NamespacedName) salesforce.Observer {
+	return &callObserver{m: m, dest: dest.String()}
+}
+
+type callObserver struct {
+	m    *metrics
+	dest string
+}
+
+func (o *callObserver) ObserveRequest(operation string, statusCode int, err error, elapsed time.Duration) {
+	o.m.calls.WithLabelValues(o.dest, operation, callOutcome(statusCode, err)).Inc()
+	o.m.callDuration.WithLabelValues(operation).Observe(elapsed.Seconds())
+}
+
+func callOutcome(statusCode int, err error) string {
+	var sfErr *salesforce.Error
+	switch {
+	case statusCode == 0 && err != nil:
+		return "network_error"
+	case errors.As(err, &sfErr) && sfErr.Code != "":
+		return sfErr.Code
+	default:
+		return strconv.Itoa(statusCode)
+	}
+}
+
+func (m *metrics) setAPIUsage(dest types.NamespacedName, used, max int) {
+	m.usageUsed.WithLabelValues(dest.String()).Set(float64(used))
+	if max > 0 {
+		m.usageRatio.WithLabelValues(dest.String()).Set(float64(used) / float64(max))
+	}
+}
+
+func (m *metrics) forgetDestination(dest types.NamespacedName) {
+	m.usageRatio.DeleteLabelValues(dest.String())
+	m.usageUsed.DeleteLabelValues(dest.String())
+}
+
+// observeIdentity records a reconcile's duration and moves the identity between condition
+// buckets.
+func (m *metrics) observeIdentity(key types.NamespacedName, conds []metav1.Condition, elapsed time.Duration) {
+	m.syncDuration.Observe(elapsed.Seconds())
+	now := identityCondition{status: "Unknown", reason: ""}
+	if c := meta.FindStatusCondition(conds, sfv1.ConditionReady); c != nil {
+		now = identityCondition{status: string(c.Status), reason: c.Reason}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if prev, ok := m.conditions[key]; ok {
+		if prev == now {
+			return
+		}
+		m.identities.WithLabelValues(prev.status, prev.reason).Dec()
+	}
+	m.conditions[key] = now
+	m.identities.WithLabelValues(now.status, now.reason).Inc()
+}
+
+func (m *metrics) forgetIdentity(key types.NamespacedName) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if prev, ok := m.conditions[key]; ok {
+		m.identities.WithLabelValues(prev.status, prev.reason).Dec()
+		delete(m.conditions, key)
+	}
+}

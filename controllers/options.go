@@ -1,0 +1,60 @@
+package controllers
+
+import (
+	"flag"
+	"time"
+)
+
+// Options tune the reconcilers. Their defaults suit an org of tens of thousands of identities.
+type Options struct {
+	// MaxConcurrentReconciles bounds the identity workers. Workers mostly wait on Salesforce or
+	// on a batch window, so many of them cost little and let batches fill.
+	MaxConcurrentReconciles int
+	// Batching coalesces lookups and writes of concurrent reconciles into Composite requests of
+	// sObject Collections. Off: one Salesforce call per operation.
+	Batching bool
+	// BatchWindow is how long a batch waits for company after its first entry.
+	BatchWindow time.Duration
+	// SalesforceTimeout bounds each Salesforce HTTP exchange.
+	SalesforceTimeout time.Duration
+	// DestinationResync is how often a healthy destination refreshes its status.
+	DestinationResync time.Duration
+}
+
+// DefaultOptions returns the options used when no flag overrides them.
+func DefaultOptions() Options {
+	return Options{
+		MaxConcurrentReconciles: 64,
+		Batching:                true,
+		BatchWindow:             20 * time.Millisecond,
+		SalesforceTimeout:       30 * time.Second,
+		DestinationResync:       5 * time.Minute,
+	}
+}
+
+// BindFlags registers the options as command-line flags, with DefaultOptions as defaults.
+func (o *Options) BindFlags(fs *flag.FlagSet) {
+	d := DefaultOptions()
+	fs.IntVar(&o.MaxConcurrentReconciles, "max-concurrent-reconciles", d.MaxConcurrentReconciles, "Identity reconciles that may run at once.")
+	fs.BoolVar(&o.Batching, "batching", d.Batching, "Coalesce Salesforce lookups and writes of concurrent reconciles into batch calls.")
+	fs.DurationVar(&o.BatchWindow, "batch-window", d.BatchWindow, "How long a Salesforce batch waits for more entries after its first one.")
+	fs.DurationVar(&o.SalesforceTimeout, "salesforce-timeout", d.SalesforceTimeout, "Timeout of one Salesforce HTTP exchange.")
+	fs.DurationVar(&o.DestinationResync, "destination-resync", d.DestinationResync, "How often a healthy destination refreshes its status.")
+}
+
+func (o Options) withDefaults() Options {
+	d := DefaultOptions()
+	if o.MaxConcurrentReconciles <= 0 {
+		o.MaxConcurrentReconciles = d.MaxConcurrentReconciles
+	}
+	if o.BatchWindow <= 0 {
+		o.BatchWindow = d.BatchWindow
+	}
+	if o.SalesforceTimeout <= 0 {
+		o.SalesforceTimeout = d.SalesforceTimeout
+	}
+	if o.DestinationResync <= 0 {
+		o.DestinationResync = d.DestinationResync
+	}
+	return o
+}

@@ -1,0 +1,220 @@
+package controllers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/events"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	sfv1 "github.com/destinations/salesforce-controller/api/v1alpha1"
+	"github.com/destinations/salesforce-controller/salesforce"
+)
+
+// DestinationReconciler logs in to the org of each SalesforceDestination and keeps one shared
+// client per destination for its identities.
+type DestinationReconciler struct {
+	client.Client
+	// APIReader reads Secrets straight from the apiserver: they are never cached.
+	APIReader client.Reader
+	Recorder  events.EventRecorder
+	Options   Options
+	registry  *registry
+	metrics   *metrics
+	// newClient builds Salesforce clients; tests may point it elsewhere.
+	newClient func(salesforce.Config) (*salesforce.Client, error)
+}
+
+// +kubebuilder:rbac:groups=salesforce.destinations.dev,resources=salesforcedestinations,verbs=get;list;watch;update;patch
+// +kubebuilder:rbac:groups=salesforce.destinations.dev,resources=salesforcedestinations/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=salesforce.destinations.dev,resources=salesforcedestinations/finalizers,verbs=update
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch
+// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
+
+// Reconcile logs in with the destination's Secret and records the outcome.
+func (r *DestinationReconciler) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.Result, reterr error) {
+	dest := &sfv1.SalesforceDestination{}
+	if err := r.Get(ctx, req.NamespacedName, dest); err != nil {
+		if apierrors.IsNotFound(err) {
+			r.registry.drop(req.NamespacedName)
+			r.metrics.forgetDestination(req.NamespacedName)
+		}
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	base := dest.DeepCopy()
+	defer func() {
+		if equality.Semantic.DeepEqual(base.Status, dest.Status) {
+			return
+		}
+		if err := r.Status().Patch(ctx, dest, client.MergeFrom(base)); err != nil && !apierrors.IsNotFound(err) {
+			reterr = errors.Join(reterr, err)
+		}
+	}()
+
+	identities, err := r.countIdentities(ctx, dest)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	dest.Status.Identities = int32(identities)
+
+	if !dest.DeletionTimestamp.IsZero() {
+		return r.reconcileDelete(ctx, dest, identities)
+	}
+	if controllerutil.AddFinalizer(dest, sfv1.FinalizerInUse) {
+		if err := r.Patch(ctx, dest, client.MergeFrom(base)); err != nil {
+			return ctrl.Result{}, err
+		}
+		base = dest.DeepCopy()
+	}
+
+	o, res, err := r.connect(ctx, dest)
+	if err == nil {
+		dest.Status.ObservedGeneration = dest.Generation
+	}
+	if prev := readyReason(base.Status.Conditions); prev != o.reason {
+		kind := corev1.EventTypeNormal
+		if !o.ready {
+			kind = corev1.EventTypeWarning
+		}
+		r.Recorder.Eventf(dest, nil, kind, o.reason, "Login", "%s", o.message)
+	}
+	applyConditions(&dest.Status.Conditions, dest.Generation, o)
+	return res, err
+}
+
+// connect resolves the Secret, builds or reuses the shared client and logs in when the client
+// is new. A healthy destination costs no Salesforce call on resync: its status mirrors the
+// usage the client saw on its identities' calls.
+func (r *DestinationReconciler) connect(ctx context.Context, dest *sfv1.SalesforceDestination) (outcome, ctrl.Result, error) {
+	key := client.ObjectKeyFromObject(dest)
+	if insecureLoginURL(dest.Spec.LoginURL) {
+		r.registry.drop(key)
+		return outcome{reason: sfv1.ReasonInsecureLoginURL, stalled: true,
+			message: fmt.Sprintf("loginURL %q uses plain http to a host that is not loopback; use https", dest.Spec.LoginURL)}, ctrl.Result{}, nil
+	}
+	secret := &corev1.Secret{}
+	secretKey := types.NamespacedName{Namespace: dest.Namespace, Name: dest.Spec.CredentialsSecretRef.Name}
+	if err := r.APIReader.Get(ctx, secretKey, secret); err != nil {
+		r.registry.drop(key)
+		if apierrors.IsNotFound(err) {
+			return outcome{reason: sfv1.ReasonSecretNotFound, stalled: true,
+				message: fmt.Sprintf("Secret %q not found in namespace %q", secretKey.Name, secretKey.Namespace)}, ctrl.Result{}, nil
+		}
+		return outcome{reason: sfv1.ReasonUnreachable, progressing: true,
+			message: fmt.Sprintf("cannot read Secret %q: %v", secretKey.Name, err)}, ctrl.Result{}, err
+	}
+	creds, err := credentialsFromSecret(secret)
+	if err != nil {
+		r.registry.drop(key)
+		return outcome{reason: sfv1.ReasonSecretKeyMissing, stalled: true, message: err.Error()}, ctrl.Result{}, nil
+	}
+
+	fingerprint := secretFingerprint(dest, secret)
+	conn := r.registry.get(key)
+	if conn == nil || conn.fingerprint != fingerprint || conn.uid != dest.UID {
+		conn, err = r.login(ctx, dest, creds, fingerprint)
+		if err != nil {
+			return r.loginFailed(dest, err)
+		}
+		r.registry.put(key, conn)
+	}
+	dest.Status.InstanceURL = conn.client.InstanceURL()
+	if flow, err := creds.Flow(); err == nil {
+		dest.Status.AuthFlow = string(flow)
+	}
+	if used, max, ok := conn.client.APIUsage(); ok {
+		dest.Status.APIUsage = &sfv1.APIUsage{Used: int64(used), Limit: int64(max)}
+		r.metrics.setAPIUsage(key, used, max)
+	}
+	return outcome{ready: true, reason: sfv1.ReasonLoggedIn,
+			message: fmt.Sprintf("Logged in to %s", conn.client.InstanceURL())},
+		ctrl.Result{RequeueAfter: jitter(r.Options.DestinationResync)}, nil
+}
+
+func (r *DestinationReconciler) login(ctx context.Context, dest *sfv1.SalesforceDestination, creds salesforce.Credentials, fingerprint string) (*connection, error) {
+	key := client.ObjectKeyFromObject(dest)
+	sf, err := r.newClient(salesforce.Config{
+		LoginURL:    salesforce.LoginURL(dest.Spec.Sandbox, dest.Spec.LoginURL),
+		APIVersion:  dest.Spec.APIVersion,
+		Credentials: creds,
+		HTTPClient:  &http.Client{Timeout: r.Options.SalesforceTimeout, Transport: sharedTransport()},
+		Observer:    r.metrics.observer(key),
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := sf.Login(ctx); err != nil {
+		return nil, err
+	}
+	log.FromContext(ctx).Info("Logged in to Salesforce", "instanceURL", sf.InstanceURL())
+	conn := &connection{client: sf, fingerprint: fingerprint, generation: dest.Generation, uid: dest.UID,
+		budget: apiBudget{percent: budgetPercent(dest)}}
+	if r.Options.Batching {
+		b := newBatchAPI(sf, r.Options.BatchWindow)
+		conn.api, conn.close = b, b.Close
+	} else {
+		conn.api = directAPI{client: sf}
+	}
+	return conn, nil
+}
+
+func (r *DestinationReconciler) loginFailed(dest *sfv1.SalesforceDestination, err error) (outcome, ctrl.Result, error) {
+	r.registry.drop(client.ObjectKeyFromObject(dest))
+	if salesforce.IsAuth(err) || (!salesforce.IsTransient(err) && !salesforce.IsThrottled(err)) {
+		// Retrying the same credentials only risks locking the user out; a change to the
+		// Secret or the spec triggers the next attempt. A slow poll covers org-side fixes.
+		return outcome{reason: sfv1.ReasonAuthenticationFailed, stalled: true,
+			message: fmt.Sprintf("Salesforce refused the login: %v", err)}, ctrl.Result{RequeueAfter: 10 * time.Minute}, nil
+	}
+	return outcome{reason: sfv1.ReasonUnreachable, progressing: true,
+		message: fmt.Sprintf("cannot reach Salesforce: %v", err)}, ctrl.Result{}, err
+}
+
+func (r *DestinationReconciler) reconcileDelete(ctx context.Context, dest *sfv1.SalesforceDestination, identities int) (ctrl.Result, error) {
+	if identities > 0 {
+		applyConditions(&dest.Status.Conditions, dest.Generation, outcome{reason: sfv1.ReasonInUse,
+			message: fmt.Sprintf("Deletion waits: %d SalesforceIdentity object(s) in namespace %q still use this destination", identities, dest.Namespace)})
+		// The identity watch wakes us when the last one goes.
+		return ctrl.Result{}, nil
+	}
+	key := client.ObjectKeyFromObject(dest)
+	r.registry.drop(key)
+	r.metrics.forgetDestination(key)
+	if controllerutil.ContainsFinalizer(dest, sfv1.FinalizerInUse) {
+		patchBase := dest.DeepCopy()
+		controllerutil.RemoveFinalizer(dest, sfv1.FinalizerInUse)
+		if err := r.Patch(ctx, dest, client.MergeFrom(patchBase)); err != nil {
+			return ctrl.Result{}, client.IgnoreNotFound(err)
+		}
+	}
+	return ctrl.Result{}, nil
+}
+
+func (r *DestinationReconciler) countIdentities(ctx context.Context, dest *sfv1.SalesforceDestination) (int, error) {
+	var list sfv1.SalesforceIdentityList
+	if err := r.List(ctx, &list, client.InNamespace(dest.Namespace),
+		client.MatchingFields{indexIdentityDestination: dest.Name}); err != nil {
+		return 0, err
+	}
+	return len(list.Items), nil
+}
+
+func budgetPercent(dest *sfv1.SalesforceDestination) int32 {
+	if dest.Spec.APIBudgetPercent == nil {
+		return 50
+	}
+	return *dest.Spec.APIBudgetPercent
+}
+
+var _ reconcile.Reconciler = &DestinationReconciler{}

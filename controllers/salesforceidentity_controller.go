@@ -1,0 +1,172 @@
+package controllers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/events"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+
+	sfv1 "github.com/destinations/salesforce-controller/api/v1alpha1"
+	"github.com/destinations/salesforce-controller/salesforce/mapping"
+)
+
+// IdentityReconciler keeps each SalesforceIdentity's records true in Salesforce.
+type IdentityReconciler struct {
+	client.Client
+	Recorder events.EventRecorder
+	Options  Options
+	registry *registry
+	metrics  *metrics
+	now      func() time.Time
+}
+
+// +kubebuilder:rbac:groups=salesforce.destinations.dev,resources=salesforceidentities,verbs=get;list;watch;update;patch
+// +kubebuilder:rbac:groups=salesforce.destinations.dev,resources=salesforceidentities/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=salesforce.destinations.dev,resources=salesforceidentities/finalizers,verbs=update
+
+// Reconcile brings the identity's Salesforce records in line with its spec. An identity whose
+// spec, destination and drift schedule are unchanged costs no Salesforce call.
+func (r *IdentityReconciler) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.Result, reterr error) {
+	started := r.now()
+	obj := &sfv1.SalesforceIdentity{}
+	if err := r.Get(ctx, req.NamespacedName, obj); err != nil {
+		if apierrors.IsNotFound(err) {
+			r.metrics.forgetIdentity(req.NamespacedName)
+		}
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	base := obj.DeepCopy()
+	defer func() {
+		r.metrics.observeIdentity(req.NamespacedName, obj.Status.Conditions, r.now().Sub(started))
+		if equality.Semantic.DeepEqual(base.Status, obj.Status) {
+			return
+		}
+		if err := r.Status().Patch(ctx, obj, client.MergeFrom(base)); err != nil && !apierrors.IsNotFound(err) {
+			reterr = errors.Join(reterr, err)
+		}
+	}()
+
+	st, err := loadState(obj)
+	if err != nil {
+		r.setOutcome(obj, outcome{reason: sfv1.ReasonInvalidTraits, stalled: true, message: err.Error()})
+		return ctrl.Result{}, nil
+	}
+	if !obj.DeletionTimestamp.IsZero() {
+		return r.reconcileDelete(ctx, obj, st)
+	}
+	if !controllerutil.ContainsFinalizer(obj, sfv1.FinalizerIdentity) {
+		// Finalizer first, so no record can be created that a deletion would not see.
+		patchBase := obj.DeepCopy()
+		controllerutil.AddFinalizer(obj, sfv1.FinalizerIdentity)
+		if err := r.Patch(ctx, obj, client.MergeFrom(patchBase)); err != nil {
+			return ctrl.Result{}, err
+		}
+	}
+
+	s := &identitySync{r: r, obj: obj, state: st, now: r.now()}
+	o, res, err := s.run(ctx)
+	if s.quiet {
+		return res, err
+	}
+	if apierrors.IsConflict(err) {
+		// Our view of the object was stale; the newer version is already queued. Nothing for
+		// the user to see.
+		return ctrl.Result{RequeueAfter: time.Second}, nil
+	}
+	if err == nil || !o.progressing {
+		obj.Status.ObservedGeneration = obj.Generation
+	}
+	r.recordTransition(obj, o)
+	r.setOutcome(obj, o)
+	return res, err
+}
+
+func (r *IdentityReconciler) setOutcome(obj *sfv1.SalesforceIdentity, o outcome) {
+	applyConditions(&obj.Status.Conditions, obj.Generation, o)
+}
+
+// recordTransition emits a Warning event when the identity enters a failing state, once, not
+// on every retry.
+func (r *IdentityReconciler) recordTransition(obj *sfv1.SalesforceIdentity, o outcome) {
+	if o.ready {
+		return
+	}
+	prev := meta.FindStatusCondition(obj.Status.Conditions, sfv1.ConditionReady)
+	if prev != nil && prev.Reason == o.reason && prev.Status == metav1.ConditionFalse {
+		return
+	}
+	r.Recorder.Eventf(obj, nil, corev1.EventTypeWarning, "Failed", "Sync", "%s: %s", o.reason, truncate(o.message, 900))
+}
+
+// reconcileDelete removes the records this identity created when its policy says so; records
+// it only adopted (found by email or named by an externalId id) are never deleted.
+func (r *IdentityReconciler) reconcileDelete(ctx context.Context, obj *sfv1.SalesforceIdentity, st syncState) (ctrl.Result, error) {
+	if !controllerutil.ContainsFinalizer(obj, sfv1.FinalizerIdentity) {
+		return ctrl.Result{}, nil
+	}
+	if obj.Spec.DeletionPolicy == sfv1.DeletionPolicyDelete {
+		var created []managedRecord
+		for _, rec := range st.Records {
+			if rec.Created {
+				created = append(created, rec)
+			}
+		}
+		if len(created) > 0 {
+			if err := r.deleteRecords(ctx, obj, created); err != nil {
+				o, res, err := classify(err)
+				r.setOutcome(obj, o)
+				return res, err
+			}
+		}
+	}
+	patchBase := obj.DeepCopy()
+	controllerutil.RemoveFinalizer(obj, sfv1.FinalizerIdentity)
+	if err := r.Patch(ctx, obj, client.MergeFrom(patchBase)); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	return ctrl.Result{}, nil
+}
+
+func (r *IdentityReconciler) deleteRecords(ctx context.Context, obj *sfv1.SalesforceIdentity, records []managedRecord) error {
+	dest := &sfv1.SalesforceDestination{}
+	if err := r.Get(ctx, client.ObjectKey{Namespace: obj.Namespace, Name: obj.Spec.DestinationRef.Name}, dest); err != nil {
+		if apierrors.IsNotFound(err) {
+			// The destination holds its finalizer while identities exist, so this only happens
+			// when someone removed it by hand; there is no org left to delete from.
+			return nil
+		}
+		return err
+	}
+	conn := r.registry.get(client.ObjectKeyFromObject(dest))
+	if conn == nil {
+		return &syncFailure{outcome: outcome{reason: sfv1.ReasonDestinationNotReady, progressing: true,
+			message: fmt.Sprintf("Waiting for SalesforceDestination %q to log in before deleting records", dest.Name)},
+			requeueAfter: 5 * time.Second}
+	}
+	r.setOutcome(obj, outcome{reason: sfv1.ReasonDeleting, progressing: true, message: "Deleting the records this identity created"})
+	for _, rec := range records {
+		if err := conn.api.Delete(ctx, rec.Type, rec.ID); err != nil {
+			return err
+		}
+		r.Recorder.Eventf(obj, nil, corev1.EventTypeNormal, "Deleted", "Delete", "Deleted %s %s", rec.Type, rec.ID)
+	}
+	return nil
+}
+
+// settings maps the destination's spec to the mapping package's settings.
+func settings(dest *sfv1.SalesforceDestination) mapping.Settings {
+	return mapping.Settings{
+		MapRudderProperties:           dest.MapsProperties(),
+		UseContactIDForConvertedLeads: dest.Spec.UseContactIDForConvertedLeads,
+	}
+}

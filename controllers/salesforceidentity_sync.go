@@ -1,0 +1,465 @@
+package controllers
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	sfv1 "github.com/destinations/salesforce-controller/api/v1alpha1"
+	"github.com/destinations/salesforce-controller/salesforce"
+	"github.com/destinations/salesforce-controller/salesforce/mapping"
+)
+
+// defaultDriftInterval applies when a destination does not say.
+const defaultDriftInterval = time.Hour
+
+// identitySync is one reconcile of one identity: the plan, the state it started from, and what
+// it did.
+type identitySync struct {
+	r     *IdentityReconciler
+	obj   *sfv1.SalesforceIdentity
+	state syncState
+	now   time.Time
+
+	dest *sfv1.SalesforceDestination
+	conn *connection
+	// done records what this reconcile did to each record key.
+	done map[string]sfv1.RecordOperation
+	// quiet: the reconcile only waits for the destination's client to be rebuilt after a
+	// restart; the identity's conditions are left as they are.
+	quiet bool
+}
+
+// plannedWrite is one record the plan keeps in sync.
+type plannedWrite struct {
+	key    string
+	target mapping.Target
+}
+
+func (s *identitySync) run(ctx context.Context) (outcome, ctrl.Result, error) {
+	s.done = map[string]sfv1.RecordOperation{}
+	if o, res, ok := s.connect(ctx); !ok {
+		return o, res, nil
+	}
+	plan, err := mapping.Build(traitsJSON(s.obj), externalIDs(s.obj), settings(s.dest))
+	if err != nil {
+		return classify(err)
+	}
+	hash := s.planHash(plan)
+	s.state.keep(planKeys(plan))
+	interval := driftInterval(s.dest)
+	driftDue := interval > 0 && (s.obj.Status.LastDriftCheckTime == nil ||
+		s.now.Sub(s.obj.Status.LastDriftCheckTime.Time) >= interval)
+	upToDate := s.state.Hash == hash && s.complete(plan) && s.state.Pending == nil
+
+	if upToDate && !driftDue {
+		s.writeRecords(plan, false)
+		return s.synced(), ctrl.Result{RequeueAfter: s.untilDriftCheck(interval)}, nil
+	}
+	if exhausted, used, max := s.conn.budget.exhausted(s.conn.client); exhausted {
+		retry := s.now.Add(retryAfterBudget).UTC().Format(time.RFC3339)
+		return outcome{reason: sfv1.ReasonAPIBudgetExhausted, progressing: true,
+			message: fmt.Sprintf("Destination %q used its API budget (%d%% of the org's daily allowance: %d of %d calls used); retrying at %s",
+				s.dest.Name, s.conn.budget.percent, used, max, retry)}, ctrl.Result{RequeueAfter: retryAfterBudget}, nil
+	}
+
+	if upToDate {
+		err = s.checkDrift(ctx, plan)
+	} else {
+		err = s.apply(ctx, plan)
+	}
+	// Whatever happened, the IDs learnt so far are recorded before the reconcile returns.
+	if err == nil {
+		s.state.Hash = hash
+	}
+	if perr := s.persist(ctx, false); perr != nil {
+		return outcome{}, ctrl.Result{}, errors.Join(err, perr)
+	}
+	if err != nil {
+		if apierrors.IsConflict(err) {
+			return outcome{}, ctrl.Result{}, err
+		}
+		s.writeRecords(plan, false)
+		return classify(err)
+	}
+	s.writeRecords(plan, true)
+	s.obj.Status.LastDriftCheckTime = &metav1.Time{Time: s.now}
+	return s.synced(), ctrl.Result{RequeueAfter: s.untilDriftCheck(interval)}, nil
+}
+
+// connect finds the destination and its logged-in client. ok=false means the identity waits.
+func (s *identitySync) connect(ctx context.Context) (outcome, ctrl.Result, bool) {
+	dest := &sfv1.SalesforceDestination{}
+	key := client.ObjectKey{Namespace: s.obj.Namespace, Name: s.obj.Spec.DestinationRef.Name}
+	if err := s.r.Get(ctx, key, dest); err != nil {
+		if apierrors.IsNotFound(err) {
+			return outcome{reason: sfv1.ReasonDestinationNotFound,
+				message: fmt.Sprintf("SalesforceDestination %q not found in namespace %q", key.Name, key.Namespace)}, ctrl.Result{}, false
+		}
+		return outcome{reason: sfv1.ReasonDestinationNotReady, progressing: true, message: err.Error()}, ctrl.Result{RequeueAfter: 5 * time.Second}, false
+	}
+	s.dest = dest
+	conn := s.r.registry.get(key)
+	if conn != nil && conn.uid == dest.UID && conn.generation == dest.Generation {
+		s.conn = conn
+		return outcome{}, ctrl.Result{}, true
+	}
+	ready := meta.FindStatusCondition(dest.Status.Conditions, sfv1.ConditionReady)
+	if ready != nil && ready.Status == metav1.ConditionTrue && dest.Status.ObservedGeneration == dest.Generation {
+		// The destination was Ready before this process started and has not logged in here
+		// yet: wait quietly instead of flapping every identity's condition.
+		s.quiet = true
+		return outcome{}, ctrl.Result{RequeueAfter: time.Second}, false
+	}
+	msg := fmt.Sprintf("SalesforceDestination %q is not ready", dest.Name)
+	if ready != nil && ready.Status == metav1.ConditionFalse {
+		msg = fmt.Sprintf("SalesforceDestination %q is not ready: %s", dest.Name, ready.Message)
+	}
+	// The destination watch wakes the identity when the destination becomes Ready.
+	return outcome{reason: sfv1.ReasonDestinationNotReady, message: msg}, ctrl.Result{RequeueAfter: time.Minute}, false
+}
+
+func (s *identitySync) apply(ctx context.Context, plan mapping.Plan) error {
+	if plan.Lead != nil {
+		return s.syncLead(ctx, plan.Lead)
+	}
+	for i, t := range plan.Targets {
+		if err := s.syncTarget(ctx, i, t); err != nil {
+			return fmt.Errorf("externalId[%d] %s: %w", i, t.SObject, err)
+		}
+	}
+	return nil
+}
+
+// syncLead is the Lead flow (rudder-semantics Part A §3–§5): PATCH the known record; look the
+// Lead up by email only when no ID is known or the known record is gone.
+func (s *identitySync) syncLead(ctx context.Context, lp *mapping.LeadPlan) error {
+	useContact := s.dest.Spec.UseContactIDForConvertedLeads
+	if rec := s.state.find(leadKey); rec != nil && (rec.Type == "Lead" || useContact) {
+		fields := lp.LeadFields
+		if rec.Type == "Contact" {
+			if lp.ContactError != nil {
+				return lp.ContactError
+			}
+			fields = lp.ContactFields
+		}
+		_, err := s.conn.api.Save(ctx, salesforce.RecordWrite{SObject: rec.Type, ID: rec.ID, Fields: fields})
+		switch {
+		case err == nil:
+			s.done[leadKey] = sfv1.RecordUpdated
+			return nil
+		case salesforce.IsNotFound(err), salesforce.IsConvertedLead(err):
+			// Deleted or converted since we last wrote it: find out what it is now.
+		default:
+			return err
+		}
+	}
+	s.state.remove(leadKey)
+
+	matches, err := s.conn.api.FindLeadsByEmail(ctx, lp.Email)
+	if err != nil {
+		return err
+	}
+	var live []salesforce.LeadMatch
+	for _, m := range matches {
+		if !m.IsDeleted {
+			live = append(live, m)
+		}
+	}
+	switch len(live) {
+	case 0:
+		id, err := s.conn.api.Save(ctx, salesforce.RecordWrite{SObject: "Lead", Fields: lp.LeadFields})
+		if err != nil {
+			return err
+		}
+		s.state.set(managedRecord{Key: leadKey, Type: "Lead", ID: id, Created: true})
+		s.done[leadKey] = sfv1.RecordCreated
+		return nil
+	case 1:
+		return s.writeFoundLead(ctx, lp, live[0], useContact)
+	default:
+		ids := make([]string, len(live))
+		for i, m := range live {
+			ids[i] = m.ID
+		}
+		return &syncFailure{outcome: outcome{reason: sfv1.ReasonMultipleLeadsFound, stalled: true,
+			message: fmt.Sprintf("%d Leads have email %q (%s); nothing was written. Merge them in Salesforce or name the record with an externalId",
+				len(live), lp.Email, strings.Join(ids, ", "))}, requeueAfter: 10 * time.Minute}
+	}
+}
+
+func (s *identitySync) writeFoundLead(ctx context.Context, lp *mapping.LeadPlan, m salesforce.LeadMatch, useContact bool) error {
+	if !m.IsConverted {
+		if _, err := s.conn.api.Save(ctx, salesforce.RecordWrite{SObject: "Lead", ID: m.ID, Fields: lp.LeadFields}); err != nil {
+			return err
+		}
+		s.state.set(managedRecord{Key: leadKey, Type: "Lead", ID: m.ID})
+		s.done[leadKey] = sfv1.RecordUpdated
+		return nil
+	}
+	if !useContact {
+		return &syncFailure{outcome: outcome{reason: sfv1.ReasonLeadConverted, stalled: true,
+			message: fmt.Sprintf("Lead %s with email %q was converted, and Salesforce refuses updates to converted leads; set useContactIdForConvertedLeads on SalesforceDestination %q to write its Contact instead",
+				m.ID, lp.Email, s.dest.Name)}}
+	}
+	if m.ConvertedContactID == "" {
+		return &syncFailure{outcome: outcome{reason: sfv1.ReasonConvertedContactMissing, stalled: true,
+			message: fmt.Sprintf("Lead %s with email %q is converted but has no ConvertedContactId; nothing was written", m.ID, lp.Email)},
+			requeueAfter: 10 * time.Minute}
+	}
+	if lp.ContactError != nil {
+		return lp.ContactError
+	}
+	if _, err := s.conn.api.Save(ctx, salesforce.RecordWrite{SObject: "Contact", ID: m.ConvertedContactID, Fields: lp.ContactFields}); err != nil {
+		return err
+	}
+	s.state.set(managedRecord{Key: leadKey, Type: "Contact", ID: m.ConvertedContactID})
+	s.done[leadKey] = sfv1.RecordUpdated
+	return nil
+}
+
+// syncTarget writes one Salesforce-X externalId entry: PATCH the named or remembered record,
+// or create one and remember its ID before the reconcile returns.
+func (s *identitySync) syncTarget(ctx context.Context, i int, t mapping.Target) error {
+	key := externalIDKey(i)
+	if t.ID != "" {
+		if _, err := s.conn.api.Save(ctx, salesforce.RecordWrite{SObject: t.SObject, ID: t.ID, Fields: t.Fields}); err != nil {
+			return err
+		}
+		s.state.set(managedRecord{Key: key, Type: t.SObject, ID: t.ID})
+		s.done[key] = sfv1.RecordUpdated
+		return nil
+	}
+	if rec := s.state.find(key); rec != nil && rec.Type == t.SObject {
+		_, err := s.conn.api.Save(ctx, salesforce.RecordWrite{SObject: t.SObject, ID: rec.ID, Fields: t.Fields})
+		if err == nil {
+			s.done[key] = sfv1.RecordUpdated
+			return nil
+		}
+		if !salesforce.IsNotFound(err) {
+			return err
+		}
+		// The record was deleted in Salesforce: the spec still wants it, so create it again.
+	}
+	s.state.remove(key)
+	if p := s.state.Pending; p != nil && p.Key == key {
+		return &syncFailure{outcome: outcome{reason: sfv1.ReasonCreateIncomplete, stalled: true,
+			message: fmt.Sprintf("A create of %s for externalId[%d] was sent at %s but its outcome was never recorded, so it may exist in Salesforce. "+
+				"Check Salesforce: to adopt the record put its ID in the %s annotation; to create it anew remove the \"pending\" entry from that annotation",
+				p.Type, i, p.Since.UTC().Format(time.RFC3339), sfv1.AnnotationState)}}
+	}
+
+	// Crossplane's pending-create guard: the marker is stored with an optimistic lock before
+	// the create, so a stale view of the object cannot send a second create.
+	s.state.Pending = &pendingCreate{Key: key, Type: t.SObject, Since: metav1.Time{Time: s.now}}
+	if err := s.persist(ctx, true); err != nil {
+		s.state.Pending = nil
+		return err
+	}
+	id, err := s.conn.api.Save(ctx, salesforce.RecordWrite{SObject: t.SObject, Fields: t.Fields})
+	if err != nil {
+		if answeredWithoutCreating(err) {
+			s.state.Pending = nil
+		}
+		return err
+	}
+	s.state.Pending = nil
+	s.state.set(managedRecord{Key: key, Type: t.SObject, ID: id, Created: true})
+	s.done[key] = sfv1.RecordCreated
+	return s.persist(ctx, false)
+}
+
+// answeredWithoutCreating reports failures after which the record certainly does not exist:
+// Salesforce answered with an error of its own. A timeout or a dropped connection leaves the
+// outcome unknown.
+func answeredWithoutCreating(err error) bool {
+	var sfErr *salesforce.Error
+	if !errors.As(err, &sfErr) || sfErr.StatusCode == 0 {
+		return false
+	}
+	return sfErr.StatusCode < 500 || sfErr.Code != ""
+}
+
+// checkDrift reads the managed fields back and re-applies those someone changed in Salesforce.
+func (s *identitySync) checkDrift(ctx context.Context, plan mapping.Plan) error {
+	for _, w := range s.writes(plan) {
+		rec := s.state.find(w.key)
+		fields := fieldNames(w.target.Fields)
+		if len(fields) == 0 {
+			continue
+		}
+		got, err := s.conn.api.Retrieve(ctx, rec.Type, rec.ID, fields)
+		if err != nil {
+			return err
+		}
+		if got == nil {
+			// Gone from Salesforce: the normal path recreates or finds it again.
+			s.state.Hash = ""
+			return s.apply(ctx, plan)
+		}
+		drifted := driftedFields(w.target.Fields, got)
+		if len(drifted) == 0 {
+			continue
+		}
+		patch := make(map[string]any, len(drifted))
+		for _, f := range drifted {
+			patch[f] = w.target.Fields[f]
+		}
+		if _, err := s.conn.api.Save(ctx, salesforce.RecordWrite{SObject: rec.Type, ID: rec.ID, Fields: patch}); err != nil {
+			return err
+		}
+		s.done[w.key] = sfv1.RecordUpdated
+		s.r.Recorder.Eventf(s.obj, nil, corev1.EventTypeNormal, "DriftCorrected", "Sync",
+			"%s %s: fields changed in Salesforce were re-applied: %s", rec.Type, rec.ID, strings.Join(drifted, ", "))
+	}
+	return nil
+}
+
+// writes lists the records the plan keeps in sync, with the fields sent to each. For the Lead
+// flow the body depends on whether the record is the Lead or its converted Contact.
+func (s *identitySync) writes(plan mapping.Plan) []plannedWrite {
+	if plan.Lead != nil {
+		t := mapping.Target{SObject: "Lead", Fields: plan.Lead.LeadFields}
+		if rec := s.state.find(leadKey); rec != nil && rec.Type == "Contact" {
+			t = mapping.Target{SObject: "Contact", Fields: plan.Lead.ContactFields}
+		}
+		return []plannedWrite{{key: leadKey, target: t}}
+	}
+	out := make([]plannedWrite, len(plan.Targets))
+	for i, t := range plan.Targets {
+		out[i] = plannedWrite{key: externalIDKey(i), target: t}
+	}
+	return out
+}
+
+// complete reports whether the state knows a record for every write of the plan.
+func (s *identitySync) complete(plan mapping.Plan) bool {
+	for _, w := range s.writes(plan) {
+		rec := s.state.find(w.key)
+		if rec == nil || (w.target.ID != "" && rec.ID != w.target.ID) {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *identitySync) synced() outcome {
+	parts := make([]string, 0, len(s.state.Records))
+	for _, rec := range s.state.Records {
+		parts = append(parts, rec.Type+" "+rec.ID)
+	}
+	return outcome{ready: true, reason: sfv1.ReasonSynced, message: "In sync: " + strings.Join(parts, ", ")}
+}
+
+// writeRecords mirrors the state into status.records. Records untouched by this reconcile keep
+// their last sync time, so an unchanged resync writes nothing.
+func (s *identitySync) writeRecords(plan mapping.Plan, confirmed bool) {
+	previous := map[string]sfv1.RecordStatus{}
+	for _, r := range s.obj.Status.Records {
+		previous[r.ObjectType+"/"+r.ID] = r
+	}
+	var out []sfv1.RecordStatus
+	for _, w := range s.writes(plan) {
+		rec := s.state.find(w.key)
+		if rec == nil {
+			continue
+		}
+		rs := sfv1.RecordStatus{ObjectType: rec.Type, ID: rec.ID, Operation: sfv1.RecordUnchanged}
+		if prev, ok := previous[rec.Type+"/"+rec.ID]; ok {
+			rs.Operation, rs.LastSyncTime = prev.Operation, prev.LastSyncTime
+		}
+		if op, ok := s.done[w.key]; ok {
+			rs.Operation = op
+		} else if confirmed {
+			rs.Operation = sfv1.RecordUnchanged
+		}
+		if confirmed {
+			rs.LastSyncTime = &metav1.Time{Time: s.now}
+		}
+		out = append(out, rs)
+	}
+	s.obj.Status.Records = out
+}
+
+// persist writes the state annotation. With optimistic=true a stale object fails with a
+// conflict instead of overwriting a newer state.
+func (s *identitySync) persist(ctx context.Context, optimistic bool) error {
+	patchBase := s.obj.DeepCopy()
+	storeState(s.obj, s.state)
+	if patchBase.Annotations[sfv1.AnnotationState] == s.obj.Annotations[sfv1.AnnotationState] {
+		return nil
+	}
+	status := s.obj.Status.DeepCopy()
+	var patch client.Patch = client.MergeFrom(patchBase)
+	if optimistic {
+		patch = client.MergeFromWithOptions(patchBase, client.MergeFromWithOptimisticLock{})
+	}
+	err := s.r.Patch(ctx, s.obj, patch)
+	// The response carries the stored status; keep what this reconcile computed.
+	s.obj.Status = *status
+	return err
+}
+
+func (s *identitySync) planHash(plan mapping.Plan) string {
+	h := sha256.Sum256([]byte(fmt.Sprintf("%s\x00%s\x00%d", plan.Hash(), s.dest.UID, s.dest.Generation)))
+	return hex.EncodeToString(h[:])
+}
+
+func (s *identitySync) untilDriftCheck(interval time.Duration) time.Duration {
+	if interval <= 0 {
+		return 0
+	}
+	last := s.now
+	if s.obj.Status.LastDriftCheckTime != nil {
+		last = s.obj.Status.LastDriftCheckTime.Time
+	}
+	wait := last.Add(interval).Sub(s.now)
+	if wait < time.Second {
+		wait = time.Second
+	}
+	return jitter(wait)
+}
+
+func driftInterval(dest *sfv1.SalesforceDestination) time.Duration {
+	if dest.Spec.DriftCheckInterval == nil {
+		return defaultDriftInterval
+	}
+	return dest.Spec.DriftCheckInterval.Duration
+}
+
+func planKeys(plan mapping.Plan) map[string]bool {
+	keys := map[string]bool{}
+	if plan.Lead != nil {
+		keys[leadKey] = true
+	}
+	for i := range plan.Targets {
+		keys[externalIDKey(i)] = true
+	}
+	return keys
+}
+
+func traitsJSON(obj *sfv1.SalesforceIdentity) []byte {
+	if obj.Spec.Traits == nil || len(obj.Spec.Traits.Raw) == 0 {
+		return []byte("{}")
+	}
+	return obj.Spec.Traits.Raw
+}
+
+func externalIDs(obj *sfv1.SalesforceIdentity) []mapping.ExternalID {
+	out := make([]mapping.ExternalID, len(obj.Spec.ExternalID))
+	for i, e := range obj.Spec.ExternalID {
+		out[i] = mapping.ExternalID{Type: e.Type, ID: e.ID}
+	}
+	return out
+}

@@ -1,0 +1,164 @@
+package controllers
+
+import (
+	"context"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/util/workqueue"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	sfv1 "github.com/destinations/salesforce-controller/api/v1alpha1"
+	"github.com/destinations/salesforce-controller/salesforce"
+	"github.com/destinations/salesforce-controller/salesforce/batch"
+)
+
+// Field indexes: which identities use a destination, which destinations use a Secret.
+const (
+	indexIdentityDestination = "spec.destinationRef.name"
+	indexDestinationSecret   = "spec.credentialsSecretRef.name"
+)
+
+// SetupWithManager registers the indexes and both reconcilers, sharing one registry of
+// logged-in Salesforce clients.
+func SetupWithManager(mgr ctrl.Manager, opts Options) error {
+	opts = opts.withDefaults()
+	ctx := context.Background()
+	idx := mgr.GetFieldIndexer()
+	if err := idx.IndexField(ctx, &sfv1.SalesforceIdentity{}, indexIdentityDestination, func(o client.Object) []string {
+		return []string{o.(*sfv1.SalesforceIdentity).Spec.DestinationRef.Name}
+	}); err != nil {
+		return err
+	}
+	if err := idx.IndexField(ctx, &sfv1.SalesforceDestination{}, indexDestinationSecret, func(o client.Object) []string {
+		return []string{o.(*sfv1.SalesforceDestination).Spec.CredentialsSecretRef.Name}
+	}); err != nil {
+		return err
+	}
+
+	reg := newRegistry()
+	m := newMetrics()
+	dr := &DestinationReconciler{
+		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(),
+		Recorder: mgr.GetEventRecorder("salesforce-destination"), Options: opts,
+		registry: reg, metrics: m, newClient: salesforce.New,
+	}
+	ir := &IdentityReconciler{
+		Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("salesforce-identity"), Options: opts,
+		registry: reg, metrics: m, now: time.Now,
+	}
+
+	if err := ctrl.NewControllerManagedBy(mgr).
+		Named("salesforcedestination").
+		For(&sfv1.SalesforceDestination{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		WatchesMetadata(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(dr.destinationsForSecret),
+			builder.WithPredicates(predicate.ResourceVersionChangedPredicate{})).
+		// Identities coming and going change the count in status and may unblock a deletion.
+		Watches(&sfv1.SalesforceIdentity{}, handler.EnqueueRequestsFromMapFunc(destinationOfIdentity),
+			builder.WithPredicates(predicate.Funcs{
+				UpdateFunc: func(e event.UpdateEvent) bool {
+					return !e.ObjectNew.GetDeletionTimestamp().IsZero() && e.ObjectOld.GetDeletionTimestamp().IsZero()
+				},
+				GenericFunc: func(event.GenericEvent) bool { return false },
+			})).
+		WithOptions(controller.Options{MaxConcurrentReconciles: 4, RateLimiter: rateLimiter()}).
+		Complete(dr); err != nil {
+		return err
+	}
+
+	return ctrl.NewControllerManagedBy(mgr).
+		Named("salesforceidentity").
+		For(&sfv1.SalesforceIdentity{}, builder.WithPredicates(predicate.Or(
+			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}, deletionStarted()))).
+		Watches(&sfv1.SalesforceDestination{}, handler.EnqueueRequestsFromMapFunc(ir.identitiesForDestination),
+			builder.WithPredicates(destinationReadyOrSpecChanged())).
+		WithOptions(controller.Options{MaxConcurrentReconciles: opts.MaxConcurrentReconciles, RateLimiter: rateLimiter()}).
+		Complete(ir)
+}
+
+// rateLimiter backs off per item from 1s to 5 minutes. controller-runtime's default starts
+// at 5ms, which would hammer Salesforce during an outage. There is no overall bucket: the
+// Salesforce budget guard and batching bound the calls, and a bucket would cap how fast ten
+// thousand new identities are taken up.
+func rateLimiter() workqueue.TypedRateLimiter[reconcile.Request] {
+	return workqueue.NewTypedItemExponentialFailureRateLimiter[reconcile.Request](time.Second, 5*time.Minute)
+}
+
+func deletionStarted() predicate.Funcs {
+	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
+		return !e.ObjectNew.GetDeletionTimestamp().IsZero()
+	}}
+}
+
+// destinationReadyOrSpecChanged passes destination updates identities care about: a new
+// spec (settings change the plan) or Ready flipping. Status churn such as API usage does not
+// fan out to every identity.
+func destinationReadyOrSpecChanged() predicate.Funcs {
+	return predicate.Funcs{
+		UpdateFunc: func(e event.UpdateEvent) bool {
+			if e.ObjectOld.GetGeneration() != e.ObjectNew.GetGeneration() {
+				return true
+			}
+			return readyStatus(e.ObjectOld) != readyStatus(e.ObjectNew)
+		},
+		GenericFunc: func(event.GenericEvent) bool { return false },
+	}
+}
+
+func readyStatus(o client.Object) metav1.ConditionStatus {
+	d, ok := o.(*sfv1.SalesforceDestination)
+	if !ok {
+		return metav1.ConditionUnknown
+	}
+	if c := meta.FindStatusCondition(d.Status.Conditions, sfv1.ConditionReady); c != nil {
+		return c.Status
+	}
+	return metav1.ConditionUnknown
+}
+
+func (r *DestinationReconciler) destinationsForSecret(ctx context.Context, o client.Object) []reconcile.Request {
+	var list sfv1.SalesforceDestinationList
+	if err := r.List(ctx, &list, client.InNamespace(o.GetNamespace()),
+		client.MatchingFields{indexDestinationSecret: o.GetName()}); err != nil {
+		return nil
+	}
+	reqs := make([]reconcile.Request, len(list.Items))
+	for i, d := range list.Items {
+		reqs[i] = reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&d)}
+	}
+	return reqs
+}
+
+func destinationOfIdentity(_ context.Context, o client.Object) []reconcile.Request {
+	id, ok := o.(*sfv1.SalesforceIdentity)
+	if !ok {
+		return nil
+	}
+	return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: id.Namespace, Name: id.Spec.DestinationRef.Name}}}
+}
+
+func (r *IdentityReconciler) identitiesForDestination(ctx context.Context, o client.Object) []reconcile.Request {
+	var list sfv1.SalesforceIdentityList
+	if err := r.List(ctx, &list, client.InNamespace(o.GetNamespace()),
+		client.MatchingFields{indexIdentityDestination: o.GetName()}); err != nil {
+		return nil
+	}
+	reqs := make([]reconcile.Request, len(list.Items))
+	for i, id := range list.Items {
+		reqs[i] = reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&id)}
+	}
+	return reqs
+}
+
+func newBatchAPI(sf *salesforce.Client, window time.Duration) *batch.Coalescer {
+	return batch.New(sf, batch.Options{Window: window})
+}

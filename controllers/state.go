@@ -1,0 +1,103 @@
+package controllers
+
+import (
+	"encoding/json"
+	"fmt"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	sfv1 "github.com/destinations/salesforce-controller/api/v1alpha1"
+)
+
+// leadKey names the record of the Lead flow in the state: the Lead, or the Contact a converted
+// Lead was routed to.
+const leadKey = "lead"
+
+func externalIDKey(i int) string { return fmt.Sprintf("externalId/%d", i) }
+
+// syncState is what must survive a crash, a restart or a lost status: which Salesforce records
+// the identity manages, which of them it created, and what it last wrote. It lives in an
+// annotation because status is observed state that restores and replaces can drop.
+type syncState struct {
+	Records []managedRecord `json:"records,omitempty"`
+	// Hash identifies the last write that succeeded (plan and destination generation);
+	// equal hashes mean there is nothing to send.
+	Hash string `json:"hash,omitempty"`
+	// Pending marks a create whose outcome is not yet recorded. Found on a later reconcile it
+	// means the controller stopped between sending the create and recording its ID.
+	Pending *pendingCreate `json:"pending,omitempty"`
+}
+
+type managedRecord struct {
+	Key     string `json:"key"`
+	Type    string `json:"type"`
+	ID      string `json:"id"`
+	Created bool   `json:"created,omitempty"`
+}
+
+type pendingCreate struct {
+	Key   string      `json:"key"`
+	Type  string      `json:"type"`
+	Since metav1.Time `json:"since"`
+}
+
+func loadState(obj *sfv1.SalesforceIdentity) (syncState, error) {
+	var st syncState
+	raw, ok := obj.Annotations[sfv1.AnnotationState]
+	if !ok || raw == "" {
+		return st, nil
+	}
+	if err := json.Unmarshal([]byte(raw), &st); err != nil {
+		return syncState{}, fmt.Errorf("annotation %s is not valid JSON: %w", sfv1.AnnotationState, err)
+	}
+	return st, nil
+}
+
+func storeState(obj *sfv1.SalesforceIdentity, st syncState) {
+	raw, _ := json.Marshal(st) // plain structs of strings: cannot fail
+	if obj.Annotations == nil {
+		obj.Annotations = map[string]string{}
+	}
+	obj.Annotations[sfv1.AnnotationState] = string(raw)
+}
+
+func (s *syncState) find(key string) *managedRecord {
+	for i := range s.Records {
+		if s.Records[i].Key == key {
+			return &s.Records[i]
+		}
+	}
+	return nil
+}
+
+func (s *syncState) set(rec managedRecord) {
+	if cur := s.find(rec.Key); cur != nil {
+		// A record the identity created stays "created" while it keeps the same ID.
+		rec.Created = rec.Created || (cur.Created && cur.ID == rec.ID && cur.Type == rec.Type)
+		*cur = rec
+		return
+	}
+	s.Records = append(s.Records, rec)
+}
+
+func (s *syncState) remove(key string) {
+	out := s.Records[:0]
+	for _, r := range s.Records {
+		if r.Key != key {
+			out = append(out, r)
+		}
+	}
+	s.Records = out
+}
+
+// keep drops records whose keys the current plan no longer has (an externalId entry removed
+// from the spec stops being managed).
+func (s *syncState) keep(keys map[string]bool) {
+	out := s.Records[:0]
+	for _, r := range s.Records {
+		if keys[r.Key] {
+			out = append(out, r)
+		}
+	}
+	s.Records = out
+}

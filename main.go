@@ -1,0 +1,102 @@
+// Command manager runs the salesforce-controller: it keeps SalesforceIdentity resources true in
+// the Salesforce orgs their SalesforceDestination points at.
+package main
+
+import (
+	"crypto/tls"
+	"flag"
+	"os"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	salesforcev1alpha1 "github.com/destinations/salesforce-controller/api/v1alpha1"
+	"github.com/destinations/salesforce-controller/controllers"
+)
+
+var scheme = runtime.NewScheme()
+
+func init() {
+	utilruntime.Must(clientgoscheme.AddToScheme(scheme))
+	utilruntime.Must(salesforcev1alpha1.AddToScheme(scheme))
+}
+
+func main() {
+	var (
+		metricsAddr, probeAddr string
+		leaderElect            bool
+		opts                   controllers.Options
+		kubeQPS                float64
+		kubeBurst              int
+	)
+	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8080", "Address the Prometheus metrics endpoint binds to; \"0\" turns it off.")
+	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "Address the health and readiness probes bind to.")
+	flag.BoolVar(&leaderElect, "leader-elect", false, "Elect a leader so only one replica reconciles at a time.")
+	flag.Float64Var(&kubeQPS, "kube-api-qps", 200, "Queries per second the manager may send to the Kubernetes API.")
+	flag.IntVar(&kubeBurst, "kube-api-burst", 400, "Burst of queries the manager may send to the Kubernetes API.")
+	opts.BindFlags(flag.CommandLine)
+	zapOpts := zap.Options{Development: false}
+	zapOpts.BindFlags(flag.CommandLine)
+	flag.Parse()
+
+	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zapOpts)))
+	setupLog := ctrl.Log.WithName("setup")
+
+	restConfig := ctrl.GetConfigOrDie()
+	restConfig.QPS = float32(kubeQPS)
+	restConfig.Burst = kubeBurst
+	restConfig.UserAgent = "salesforce-controller"
+
+	mgr, err := ctrl.NewManager(restConfig, ctrl.Options{
+		Scheme: scheme,
+		Metrics: metricsserver.Options{
+			BindAddress: metricsAddr,
+			// HTTP/2 is off: it has had rapid-reset and stream-exhaustion CVEs, and Prometheus
+			// scrapes work fine over HTTP/1.1.
+			TLSOpts: []func(*tls.Config){func(c *tls.Config) { c.NextProtos = []string{"http/1.1"} }},
+		},
+		HealthProbeBindAddress:        probeAddr,
+		LeaderElection:                leaderElect,
+		LeaderElectionID:              "salesforce-controller.destinations.dev",
+		LeaderElectionReleaseOnCancel: true,
+		Client: client.Options{Cache: &client.CacheOptions{
+			// Secrets are read on demand and never cached: a cluster-wide Secret informer would
+			// hold every credential in memory.
+			DisableFor: []client.Object{&corev1.Secret{}},
+		}},
+		GracefulShutdownTimeout: ptr(30 * time.Second),
+	})
+	if err != nil {
+		setupLog.Error(err, "Unable to create the manager")
+		os.Exit(1)
+	}
+
+	if err := controllers.SetupWithManager(mgr, opts); err != nil {
+		setupLog.Error(err, "Unable to set up the controllers")
+		os.Exit(1)
+	}
+	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
+		setupLog.Error(err, "Unable to set up the health check")
+		os.Exit(1)
+	}
+	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
+		setupLog.Error(err, "Unable to set up the readiness check")
+		os.Exit(1)
+	}
+
+	setupLog.Info("Starting the manager")
+	if err := mgr.Start(ctrl.SetupSignalHandler()); err != nil {
+		setupLog.Error(err, "The manager stopped with an error")
+		os.Exit(1)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
