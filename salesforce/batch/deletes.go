@@ -2,6 +2,7 @@ package batch
 
 import (
 	"context"
+	"errors"
 
 	"github.com/destinations/salesforce-controller/salesforce"
 )
@@ -12,6 +13,11 @@ type deletion struct {
 
 // Delete deletes a record. A record already deleted or not found is not an
 // error: the caller wanted it gone, and it is.
+//
+// Deleting an ID that never existed draws INVALID_CROSS_REFERENCE_KEY from
+// a collection delete, the code Salesforce also uses for a record the user
+// cannot see; both are taken as gone, since neither can be deleted by
+// retrying.
 func (b *Coalescer) Delete(ctx context.Context, sobject, id string) error {
 	_, err := b.deletes.submit(ctx, deletion{sobject: sobject, id: id})
 	return err
@@ -34,9 +40,16 @@ func (b *Coalescer) flushDeletes(ctx context.Context, reqs []deletion) []outcome
 	results, callErr := b.client.DeleteMany(ctx, refs)
 	out := make([]outcome[struct{}], len(reqs))
 	for i, r := range rowOf {
-		if err := rowResult(results, r, callErr).Err; err != nil && !salesforce.IsNotFound(err) {
+		if err := rowResult(results, r, callErr).Err; err != nil && !isGone(err) {
 			out[i].err = err
 		}
 	}
 	return out
+}
+
+const codeInvalidCrossReference = "INVALID_CROSS_REFERENCE_KEY"
+
+func isGone(err error) bool {
+	var e *salesforce.Error
+	return salesforce.IsNotFound(err) || errors.As(err, &e) && e.Code == codeInvalidCrossReference
 }

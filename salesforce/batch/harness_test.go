@@ -62,6 +62,17 @@ func (o *org) seedLead(t testing.TB, email string) string {
 	return id
 }
 
+// absentLead is a well-formed Lead ID that no record has.
+var absentLead = must18("00Q5g00000ZZZZZ")
+
+func must18(id string) string {
+	full, err := salesforce.To18(id)
+	if err != nil {
+		panic(err)
+	}
+	return full
+}
+
 func lead(n int) salesforce.RecordWrite {
 	return salesforce.RecordWrite{SObject: "Lead", Fields: map[string]any{
 		"LastName": fmt.Sprintf("Person %d", n),

@@ -15,14 +15,20 @@ type retrieval struct {
 }
 
 // Retrieve reads fields of one record; it returns nil, nil when the record is
-// missing or deleted. Retrieves of one sObject type in a batch share a call
+// missing or deleted, or the ID is malformed (as the client does). Retrieves of one sObject type in a batch share a call
 // that asks for the union of their fields; each caller gets only the fields
 // it asked for (and Id).
 func (b *Coalescer) Retrieve(ctx context.Context, sobject, id string, fields []string) (salesforce.Record, error) {
 	if err := checkRetrieval(sobject, fields); err != nil {
 		return nil, err
 	}
-	return b.retrieves.submit(ctx, retrieval{sobject: sobject, id: id, fields: fields})
+	// Salesforce refuses a whole retrieve collection for one malformed ID,
+	// so such an ID is answered here instead of failing its neighbours.
+	full, err := salesforce.To18(id)
+	if err != nil {
+		return nil, nil
+	}
+	return b.retrieves.submit(ctx, retrieval{sobject: sobject, id: full, fields: fields})
 }
 
 // checkRetrieval refuses malformed names before they join a batch, where the
