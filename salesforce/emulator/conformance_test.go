@@ -289,7 +289,7 @@ func TestConformance(t *testing.T) {
 		"query COUNT()": {section: "3.1", method: "GET", path: q(`SELECT COUNT() FROM Contact`), status: 200, ct: jsonContentType, limit: true,
 			check: wantJSON(`{"totalSize":3,"done":true,"records":[]}`)},
 		"queryAll includes deleted": {section: "3.1", method: "GET",
-			path: "/services/data/v64.0/queryAll?q=" + strings.ReplaceAll(`SELECT+Id,IsDeleted+FROM+Lead+WHERE+Id='`+deleted+`'`, "'", "%27"),
+			path:   "/services/data/v64.0/queryAll?q=" + strings.ReplaceAll(`SELECT+Id,IsDeleted+FROM+Lead+WHERE+Id='`+deleted+`'`, "'", "%27"),
 			status: 200, ct: jsonContentType, limit: true, check: func(t *testing.T, r response) {
 				recs := r.object(t)["records"].([]any)
 				if len(recs) != 1 || recs[0].(map[string]any)["IsDeleted"] != true {
