@@ -62,6 +62,9 @@ func (o *org) seedLead(t testing.TB, email string) string {
 	return id
 }
 
+// countWindow is the default window, widened under the race detector.
+const countWindow = defaultWindow * raceSlowdown
+
 // absentLead is a well-formed Lead ID that no record has.
 var absentLead = must18("00Q5g00000ZZZZZ")
 
@@ -87,16 +90,21 @@ type result[T any] struct {
 	err error
 }
 
-// all runs fn for 0..n-1 at once and returns the answers in order.
+// all runs fn for 0..n-1 at once and returns the answers in order. The
+// callers start together, so the time spent starting goroutines (long under
+// the race detector) does not spread them over several windows.
 func all[T any](n int, fn func(i int) (T, error)) []result[T] {
 	out := make([]result[T], n)
+	start := make(chan struct{})
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
+			<-start
 			v, err := fn(i)
 			out[i] = result[T]{v, err}
 		})
 	}
+	close(start)
 	wg.Wait()
 	return out
 }

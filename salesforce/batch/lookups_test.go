@@ -17,7 +17,7 @@ func TestThousandLookupsCostAtMostTwoCalls(t *testing.T) {
 		email := fmt.Sprintf("person%d@example.com", i)
 		want[email] = o.seedLead(t, email)
 	}
-	b := o.coalescer(t, Options{})
+	b := o.coalescer(t, Options{Window: countWindow})
 	email := func(i int) string {
 		if i%2 == 0 {
 			return strings.ToUpper(fmt.Sprintf("person%d@example.com", i))

@@ -29,7 +29,7 @@ func TestRetrievesShareOneCallPerType(t *testing.T) {
 		{"Lead", leadID, []string{"Email"}, want{true, map[string]any{"Email": "r@example.com"}}},
 		{"Lead", leadID[:15], []string{"LastName", "company"}, want{true, map[string]any{"LastName": "Seeded", "Company": "Acme"}}},
 		{"Lead", missingLead, []string{"Email"}, want{present: false}},
-		{"Lead", missingLead[:15] + "AAA", []string{"Email"}, want{present: false}}, // wrong checksum
+		{"Lead", missingLead[:17] + "a", []string{"Email"}, want{present: false}}, // wrong checksum
 		{"Contact", contactID, []string{"Email"}, want{true, map[string]any{"Email": "c@example.com"}}},
 	}
 	c := o.coalescer(t, Options{Window: 100 * time.Millisecond})

@@ -12,7 +12,7 @@ import (
 
 func TestThousandCreatesCostAtMostTwoCalls(t *testing.T) {
 	o := newOrg(t, emulator.Options{})
-	b := o.coalescer(t, Options{})
+	b := o.coalescer(t, Options{Window: countWindow})
 	var got []result[string]
 	calls := o.calls(func() {
 		got = all(1000, func(i int) (string, error) { return b.Save(context.Background(), lead(i)) })
