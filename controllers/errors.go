@@ -53,7 +53,7 @@ func classify(err error) (outcome, ctrl.Result, error) {
 	switch {
 	case salesforce.IsThrottled(err):
 		return outcome{reason: sfv1.ReasonAPILimitExceeded, progressing: true,
-			message: fmt.Sprintf("Salesforce refused the call because the org's API limit is reached; retrying in %s: %v", throttledRetry, err)},
+				message: fmt.Sprintf("Salesforce refused the call because the org's API limit is reached; retrying in %s: %v", throttledRetry, err)},
 			ctrl.Result{RequeueAfter: throttledRetry}, nil
 	case salesforce.IsTransient(err), salesforce.IsAuth(err):
 		// Authentication trouble mid-sync is the destination's to report; the identity

@@ -19,6 +19,9 @@ type Options struct {
 	SalesforceTimeout time.Duration
 	// DestinationResync is how often a healthy destination refreshes its status.
 	DestinationResync time.Duration
+
+	// skipNameValidation lets tests start a second manager in one process.
+	skipNameValidation bool
 }
 
 // DefaultOptions returns the options used when no flag overrides them.

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -36,9 +36,8 @@ type DestinationReconciler struct {
 	newClient func(salesforce.Config) (*salesforce.Client, error)
 }
 
-// +kubebuilder:rbac:groups=salesforce.destinations.dev,resources=salesforcedestinations,verbs=get;list;watch;update;patch
-// +kubebuilder:rbac:groups=salesforce.destinations.dev,resources=salesforcedestinations/status,verbs=get;update;patch
-// +kubebuilder:rbac:groups=salesforce.destinations.dev,resources=salesforcedestinations/finalizers,verbs=update
+// +kubebuilder:rbac:groups=salesforce.destinations.dev,resources=salesforcedestinations,verbs=get;list;watch;patch
+// +kubebuilder:rbac:groups=salesforce.destinations.dev,resources=salesforcedestinations/status,verbs=get;patch
 // +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
@@ -30,9 +30,8 @@ type IdentityReconciler struct {
 	now      func() time.Time
 }
 
-// +kubebuilder:rbac:groups=salesforce.destinations.dev,resources=salesforceidentities,verbs=get;list;watch;update;patch
-// +kubebuilder:rbac:groups=salesforce.destinations.dev,resources=salesforceidentities/status,verbs=get;update;patch
-// +kubebuilder:rbac:groups=salesforce.destinations.dev,resources=salesforceidentities/finalizers,verbs=update
+// +kubebuilder:rbac:groups=salesforce.destinations.dev,resources=salesforceidentities,verbs=get;list;watch;patch
+// +kubebuilder:rbac:groups=salesforce.destinations.dev,resources=salesforceidentities/status,verbs=get;patch
 
 // Reconcile brings the identity's Salesforce records in line with its spec. An identity whose
 // spec, destination and drift schedule are unchanged costs no Salesforce call.

@@ -70,7 +70,7 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 				},
 				GenericFunc: func(event.GenericEvent) bool { return false },
 			})).
-		WithOptions(controller.Options{MaxConcurrentReconciles: 4, RateLimiter: rateLimiter()}).
+		WithOptions(controller.Options{MaxConcurrentReconciles: 4, RateLimiter: rateLimiter(), SkipNameValidation: &opts.skipNameValidation}).
 		Complete(dr); err != nil {
 		return err
 	}
@@ -81,7 +81,7 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}, deletionStarted()))).
 		Watches(&sfv1.SalesforceDestination{}, handler.EnqueueRequestsFromMapFunc(ir.identitiesForDestination),
 			builder.WithPredicates(destinationReadyOrSpecChanged())).
-		WithOptions(controller.Options{MaxConcurrentReconciles: opts.MaxConcurrentReconciles, RateLimiter: rateLimiter()}).
+		WithOptions(controller.Options{MaxConcurrentReconciles: opts.MaxConcurrentReconciles, RateLimiter: rateLimiter(), SkipNameValidation: &opts.skipNameValidation}).
 		Complete(ir)
 }
 

@@ -144,7 +144,11 @@ func (e *Emulator) insert(x *tx, t *table, body map[string]any, mode writeMode) 
 		return nil, err
 	}
 	now := formatDatetime(e.now())
-	r := &record{id: e.nextID(t), seq: e.idCounter, fields: fields, written: e.now()}
+	id, apiErr := e.seededID(t, body, mode)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	r := &record{id: id, seq: e.idCounter, fields: fields, written: e.now()}
 	fields["Id"] = r.id
 	fields["IsDeleted"] = false
 	if t.def.field("OwnerId") != nil && fields["OwnerId"] == nil {
@@ -280,4 +284,22 @@ func (t *table) externalField(name string) *fieldDef {
 		return nil
 	}
 	return f
+}
+
+// seededID lets a fixture choose its record's Id, so samples and tests can name records that
+// exist in the org (e.g. an externalId pointing at a known Contact). API inserts never can.
+func (e *Emulator) seededID(t *table, body map[string]any, mode writeMode) (string, *apiError) {
+	raw, _ := body["Id"].(string)
+	if mode != modeSeed || raw == "" {
+		return e.nextID(t), nil
+	}
+	if (len(raw) != 15 && len(raw) != 18) || !isAlnum(raw) || !strings.HasPrefix(raw, t.def.KeyPrefix) {
+		return "", &apiError{Status: 400, Code: "MALFORMED_ID", Message: fmt.Sprintf("%s ID: id value of incorrect type: %s", t.def.Name, raw), Fields: []string{"Id"}}
+	}
+	id := To18(raw[:15])
+	if _, taken := t.rows[id[:15]]; taken {
+		return "", &apiError{Status: 400, Code: "DUPLICATE_VALUE", Message: "duplicate value found: Id duplicates value on record with id: " + id, Fields: []string{"Id"}}
+	}
+	e.idCounter++
+	return id, nil
 }

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"sort"
 	"strings"
 	"time"
 )
@@ -98,11 +99,7 @@ func (t *table) lookup(field, value string, includeDeleted bool) []*record {
 }
 
 func sortBySeq(rs []*record) {
-	for i := 1; i < len(rs); i++ {
-		for j := i; j > 0 && rs[j].seq < rs[j-1].seq; j-- {
-			rs[j], rs[j-1] = rs[j-1], rs[j]
-		}
-	}
+	sort.Slice(rs, func(i, j int) bool { return rs[i].seq < rs[j].seq })
 }
 
 func (t *table) put(r *record) {

@@ -1,0 +1,136 @@
+package controllers
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	sfv1 "github.com/destinations/salesforce-controller/api/v1alpha1"
+	"github.com/destinations/salesforce-controller/salesforce/emulator"
+)
+
+// The suite runs a real kube-apiserver and etcd (envtest) with the CRDs from config/crd/bases,
+// the manager with both reconcilers as main.go wires them, and the Salesforce emulator
+// in-process. Assertions read through an uncached client.
+var (
+	testEnv    *envtest.Environment
+	cfg        *rest.Config
+	k8sClient  client.Client
+	testScheme = runtime.NewScheme()
+	emu        *emulator.Emulator
+	emuServer  *httptest.Server
+	suiteCtx   context.Context
+	stopSuite  context.CancelFunc
+	mgrStopped chan struct{}
+	stopMgr    context.CancelFunc
+)
+
+const (
+	emuUsername = "integration@example.com"
+	emuPassword = "correct-horse"
+	emuToken    = "TOKEN123"
+)
+
+func TestControllers(t *testing.T) {
+	RegisterFailHandler(Fail)
+	SetDefaultEventuallyTimeout(30 * time.Second)
+	SetDefaultEventuallyPollingInterval(100 * time.Millisecond)
+	RunSpecs(t, "Controllers Suite")
+}
+
+var _ = BeforeSuite(func() {
+	logf.SetLogger(zap.New(zap.WriteTo(GinkgoWriter), zap.UseDevMode(true)))
+	suiteCtx, stopSuite = context.WithCancel(context.Background())
+
+	Expect(clientgoscheme.AddToScheme(testScheme)).To(Succeed())
+	Expect(sfv1.AddToScheme(testScheme)).To(Succeed())
+
+	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
+		Fail("KUBEBUILDER_ASSETS is not set: run the tests with `make test`, which builds kube-apiserver and etcd once")
+	}
+	testEnv = &envtest.Environment{
+		CRDDirectoryPaths:     []string{filepath.Join("..", "config", "crd", "bases")},
+		ErrorIfCRDPathMissing: true,
+	}
+	var err error
+	cfg, err = testEnv.Start()
+	Expect(err).NotTo(HaveOccurred())
+	k8sClient, err = client.New(cfg, client.Options{Scheme: testScheme})
+	Expect(err).NotTo(HaveOccurred())
+
+	emu = emulator.New(emulator.Options{Username: emuUsername, Password: emuPassword, SecurityToken: emuToken, DailyLimit: 1_000_000})
+	emuServer = httptest.NewServer(emu)
+
+	startManager()
+})
+
+var _ = AfterSuite(func() {
+	stopManager()
+	stopSuite()
+	if emuServer != nil {
+		emuServer.Close()
+	}
+	if testEnv != nil {
+		Expect(testEnv.Stop()).To(Succeed())
+	}
+})
+
+// startManager runs the manager as main.go does; restart specs stop and start it again.
+func startManager() {
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme:  testScheme,
+		Metrics: metricsserver.Options{BindAddress: "0"},
+		Client: client.Options{Cache: &client.CacheOptions{
+			DisableFor: []client.Object{&corev1.Secret{}},
+		}},
+		HealthProbeBindAddress: "0",
+	})
+	Expect(err).NotTo(HaveOccurred())
+	opts := DefaultOptions()
+	opts.BatchWindow = 5 * time.Millisecond
+	opts.DestinationResync = 2 * time.Second
+	opts.skipNameValidation = true
+	Expect(SetupWithManager(mgr, opts)).To(Succeed())
+
+	var ctx context.Context
+	ctx, stopMgr = context.WithCancel(suiteCtx)
+	mgrStopped = make(chan struct{})
+	go func() {
+		defer GinkgoRecover()
+		defer close(mgrStopped)
+		Expect(mgr.Start(ctx)).To(Succeed())
+	}()
+}
+
+func stopManager() {
+	if stopMgr == nil {
+		return
+	}
+	stopMgr()
+	Eventually(mgrStopped).Should(BeClosed())
+	stopMgr = nil
+}
+
+// newNamespace gives each spec its own namespace so specs never see each other's objects.
+func newNamespace() string {
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "sf-"}}
+	Expect(k8sClient.Create(suiteCtx, ns)).To(Succeed())
+	return ns.Name
+}
