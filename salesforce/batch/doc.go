@@ -31,6 +31,7 @@
 //     row's result.
 //   - Creates of Leads with the same Email (case-insensitive) become one
 //     create, fields merged the same way; every caller gets the one ID.
+//   - Callers merged into one row share its result, failure included.
 //   - Lookups of the same email, and retrieves or deletes of the same ID, are
 //     sent once and answered to each caller.
 package batch
