@@ -33,6 +33,7 @@ func main() {
 	var (
 		metricsAddr, probeAddr string
 		leaderElect            bool
+		leaderElectNamespace   string
 		opts                   controllers.Options
 		kubeQPS                float64
 		kubeBurst              int
@@ -40,6 +41,7 @@ func main() {
 	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8080", "Address the Prometheus metrics endpoint binds to; \"0\" turns it off.")
 	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "Address the health and readiness probes bind to.")
 	flag.BoolVar(&leaderElect, "leader-elect", false, "Elect a leader so only one replica reconciles at a time.")
+	flag.StringVar(&leaderElectNamespace, "leader-election-namespace", "", "Namespace of the leader-election Lease; in-cluster the manager's own namespace.")
 	flag.Float64Var(&kubeQPS, "kube-api-qps", 200, "Queries per second the manager may send to the Kubernetes API.")
 	flag.IntVar(&kubeBurst, "kube-api-burst", 400, "Burst of queries the manager may send to the Kubernetes API.")
 	opts.BindFlags(flag.CommandLine)
@@ -66,6 +68,7 @@ func main() {
 		HealthProbeBindAddress:        probeAddr,
 		LeaderElection:                leaderElect,
 		LeaderElectionID:              "salesforce-controller.destinations.dev",
+		LeaderElectionNamespace:       leaderElectNamespace,
 		LeaderElectionReleaseOnCancel: true,
 		Client: client.Options{Cache: &client.CacheOptions{
 			// Secrets are read on demand and never cached: a cluster-wide Secret informer would

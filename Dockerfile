@@ -1,0 +1,19 @@
+# Build the manager as a static binary.
+FROM golang:1.26 AS builder
+ARG TARGETOS
+ARG TARGETARCH
+WORKDIR /workspace
+COPY go.mod go.sum ./
+RUN go mod download
+COPY main.go main.go
+COPY api/ api/
+COPY controllers/ controllers/
+COPY salesforce/ salesforce/
+RUN CGO_ENABLED=0 GOOS=${TARGETOS:-linux} GOARCH=${TARGETARCH} go build -trimpath -ldflags="-s -w" -o manager main.go
+
+# A distroless base: no shell, no package manager, runs as an unprivileged user.
+FROM gcr.io/distroless/static:nonroot
+WORKDIR /
+COPY --from=builder /workspace/manager .
+USER 65532:65532
+ENTRYPOINT ["/manager"]
