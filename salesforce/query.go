@@ -42,11 +42,18 @@ func (c *Client) query(ctx context.Context, resource, soql string) ([]Record, er
 // restOfQuery appends the remaining pages of a query to its first page.
 func (c *Client) restOfQuery(ctx context.Context, op string, page queryPage) ([]Record, error) {
 	records := page.Records
+	seen := map[string]bool{}
 	for !page.Done && page.NextRecordsURL != "" {
-		if !validNextRecordsURL(page.NextRecordsURL) {
+		next := page.NextRecordsURL
+		if !validNextRecordsURL(next) {
 			return nil, &Error{Code: CodeUnexpectedResponse, Operation: op, Message: "query returned an unusable nextRecordsUrl"}
 		}
-		resp, err := c.call(ctx, op, http.MethodGet, page.NextRecordsURL, nil)
+		// A locator that comes back again would page forever.
+		if seen[next] {
+			return nil, &Error{Code: CodeUnexpectedResponse, Operation: op, Message: "query returned the same nextRecordsUrl twice"}
+		}
+		seen[next] = true
+		resp, err := c.call(ctx, op, http.MethodGet, next, nil)
 		if err != nil {
 			return nil, err
 		}

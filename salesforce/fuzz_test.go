@@ -1,0 +1,70 @@
+package salesforce
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzResponseParsing feeds arbitrary bytes to every parser of Salesforce
+// answers: error bodies, collections, composite, query pages, token and SOAP
+// login responses. None may panic, whatever the status.
+func FuzzResponseParsing(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "*"))
+	for _, name := range files {
+		if b, err := os.ReadFile(name); err == nil {
+			f.Add(200, b)
+			f.Add(400, b)
+		}
+	}
+	f.Add(300, []byte(`["/x", 1, null]`))
+	f.Add(200, []byte(`[null, {"success":false}]`))
+	f.Add(200, []byte(`{"compositeResponse":[{"httpStatusCode":0,"body":null}]}`))
+	f.Fuzz(func(t *testing.T, status int, body []byte) {
+		if status < 100 || status > 599 {
+			status = 200
+		}
+		_ = parseError(status, "op", body)
+		_ = multipleMatches("op", "Email", body)
+		writeResults(make([]RecordResult, 3), []chunk{{rows: []int{0, 1, 2}}}, []chunkOutcome{{status: status, body: body}}, "op", "upsert")
+		var page queryPage
+		_ = jsonUnmarshal(body, &page)
+
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/services/oauth2/token" || r.URL.Path == "/services/Soap/u/64.0" {
+				w.Write([]byte(`{"access_token":"t","instance_url":"http://` + r.Host + `"}`))
+				return
+			}
+			w.WriteHeader(status)
+			w.Write(body)
+		}))
+		defer srv.Close()
+		ctx := t.Context()
+		for _, creds := range []Credentials{testCreds} {
+			c, err := New(Config{LoginURL: srv.URL, Credentials: creds, HTTPClient: srv.Client()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _ = c.Create(ctx, "Lead", nil)
+			_, _ = c.Get(ctx, "Lead", "00Q5g000001AbcdEAC", nil)
+			_, _ = c.Upsert(ctx, "Lead", "Email", "a@b.c", nil)
+			_, _ = c.Query(ctx, "SELECT Id FROM Lead")
+			_, _ = c.CollectionRetrieve(ctx, "Lead", []string{"00Q5g000001AbcdEAC"}, nil)
+			_, _ = c.SaveMany(ctx, []RecordWrite{{SObject: "Lead"}, {SObject: "Lead", ID: "00Q5g000001AbcdEAC"}})
+			_, _ = c.Composite(ctx, false, []Subrequest{NewQuerySubrequest("q", "SELECT Id FROM Lead")})
+			_, _ = c.FindLeadsByEmail(ctx, []string{"a@b.c"})
+		}
+		// Login parsers get the bytes as the login answer.
+		login := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(status)
+			w.Write(body)
+		}))
+		defer login.Close()
+		for _, creds := range []Credentials{testCreds, {Username: "u", Password: "p"}} {
+			c, _ := New(Config{LoginURL: login.URL, Credentials: creds, HTTPClient: login.Client()})
+			_ = c.Login(ctx)
+		}
+	})
+}
