@@ -123,6 +123,10 @@ func (r *IdentityReconciler) reconcileDelete(ctx context.Context, obj *sfv1.Sale
 		if len(created) > 0 {
 			if err := r.deleteRecords(ctx, obj, created); err != nil {
 				o, res, err := classify(err)
+				if o.progressing {
+					// Still deleting: the records stay until Salesforce confirms.
+					o.reason, o.message = sfv1.ReasonDeleting, "Deleting the records this identity created failed, retrying: "+o.message
+				}
 				r.setOutcome(obj, o)
 				return res, err
 			}
@@ -152,7 +156,6 @@ func (r *IdentityReconciler) deleteRecords(ctx context.Context, obj *sfv1.Salesf
 			message: fmt.Sprintf("Waiting for SalesforceDestination %q to log in before deleting records", dest.Name)},
 			requeueAfter: 5 * time.Second}
 	}
-	r.setOutcome(obj, outcome{reason: sfv1.ReasonDeleting, progressing: true, message: "Deleting the records this identity created"})
 	for _, rec := range records {
 		if err := conn.api.Delete(ctx, rec.Type, rec.ID); err != nil {
 			return err

@@ -36,6 +36,8 @@ type identitySync struct {
 	conn *connection
 	// done records what this reconcile did to each record key.
 	done map[string]sfv1.RecordOperation
+	// driftOnly: the spec was already in sync; this reconcile checks for drift.
+	driftOnly bool
 	// quiet: the reconcile only waits for the destination's client to be rebuilt after a
 	// restart; the identity's conditions are left as they are.
 	quiet bool
@@ -59,12 +61,12 @@ func (s *identitySync) run(ctx context.Context) (outcome, ctrl.Result, error) {
 	hash := s.planHash(plan)
 	s.state.keep(planKeys(plan))
 	interval := driftInterval(s.dest)
-	driftDue := interval > 0 && (s.obj.Status.LastDriftCheckTime == nil ||
-		s.now.Sub(s.obj.Status.LastDriftCheckTime.Time) >= interval)
+	driftDue := interval > 0 && (s.state.CheckedAt == nil || s.now.Sub(s.state.CheckedAt.Time) >= interval)
 	upToDate := s.state.Hash == hash && s.complete(plan) && s.state.Pending == nil
 
 	if upToDate && !driftDue {
 		s.writeRecords(plan, false)
+		s.obj.Status.LastDriftCheckTime = s.state.CheckedAt
 		return s.synced(), ctrl.Result{RequeueAfter: s.untilDriftCheck(interval)}, nil
 	}
 	if exhausted, used, max := s.conn.budget.exhausted(s.conn.client); exhausted {
@@ -75,13 +77,16 @@ func (s *identitySync) run(ctx context.Context) (outcome, ctrl.Result, error) {
 	}
 
 	if upToDate {
+		s.driftOnly = true
 		err = s.checkDrift(ctx, plan)
 	} else {
 		err = s.apply(ctx, plan)
 	}
 	// Whatever happened, the IDs learnt so far are recorded before the reconcile returns.
+	s.stampWrites()
 	if err == nil {
 		s.state.Hash = hash
+		s.state.CheckedAt = &metav1.Time{Time: s.now}
 	}
 	if perr := s.persist(ctx, false); perr != nil {
 		return outcome{}, ctrl.Result{}, errors.Join(err, perr)
@@ -94,7 +99,8 @@ func (s *identitySync) run(ctx context.Context) (outcome, ctrl.Result, error) {
 		return classify(err)
 	}
 	s.writeRecords(plan, true)
-	s.obj.Status.LastDriftCheckTime = &metav1.Time{Time: s.now}
+	s.recordWrites()
+	s.obj.Status.LastDriftCheckTime = s.state.CheckedAt
 	return s.synced(), ctrl.Result{RequeueAfter: s.untilDriftCheck(interval)}, nil
 }
 
@@ -362,8 +368,9 @@ func (s *identitySync) synced() outcome {
 	return outcome{ready: true, reason: sfv1.ReasonSynced, message: "In sync: " + strings.Join(parts, ", ")}
 }
 
-// writeRecords mirrors the state into status.records. Records untouched by this reconcile keep
-// their last sync time, so an unchanged resync writes nothing.
+// writeRecords mirrors the state into status.records. A reconcile that made no call keeps what
+// status (or, when the cache lags behind, the annotation) says of the last sync, so an
+// unchanged resync writes nothing.
 func (s *identitySync) writeRecords(plan mapping.Plan, confirmed bool) {
 	previous := map[string]sfv1.RecordStatus{}
 	for _, r := range s.obj.Status.Records {
@@ -375,21 +382,33 @@ func (s *identitySync) writeRecords(plan mapping.Plan, confirmed bool) {
 		if rec == nil {
 			continue
 		}
-		rs := sfv1.RecordStatus{ObjectType: rec.Type, ID: rec.ID, Operation: sfv1.RecordUnchanged}
-		if prev, ok := previous[rec.Type+"/"+rec.ID]; ok {
-			rs.Operation, rs.LastSyncTime = prev.Operation, prev.LastSyncTime
+		rs := sfv1.RecordStatus{ObjectType: rec.Type, ID: rec.ID, Operation: rec.Operation, LastSyncTime: rec.SyncedAt}
+		switch op, wrote := s.done[w.key]; {
+		case wrote:
+			rs.Operation, rs.LastSyncTime = op, &metav1.Time{Time: s.now}
+		case confirmed:
+			rs.Operation, rs.LastSyncTime = sfv1.RecordUnchanged, &metav1.Time{Time: s.now}
+		default:
+			if prev, ok := previous[rec.Type+"/"+rec.ID]; ok {
+				rs.Operation, rs.LastSyncTime = prev.Operation, prev.LastSyncTime
+			}
 		}
-		if op, ok := s.done[w.key]; ok {
-			rs.Operation = op
-		} else if confirmed {
+		if rs.Operation == "" {
 			rs.Operation = sfv1.RecordUnchanged
-		}
-		if confirmed {
-			rs.LastSyncTime = &metav1.Time{Time: s.now}
 		}
 		out = append(out, rs)
 	}
 	s.obj.Status.Records = out
+}
+
+// stampWrites notes in the state what this reconcile wrote to each record.
+func (s *identitySync) stampWrites() {
+	for i := range s.state.Records {
+		rec := &s.state.Records[i]
+		if op, ok := s.done[rec.Key]; ok {
+			rec.Operation, rec.SyncedAt = op, &metav1.Time{Time: s.now}
+		}
+	}
 }
 
 // persist writes the state annotation. With optimistic=true a stale object fails with a
@@ -421,8 +440,8 @@ func (s *identitySync) untilDriftCheck(interval time.Duration) time.Duration {
 		return 0
 	}
 	last := s.now
-	if s.obj.Status.LastDriftCheckTime != nil {
-		last = s.obj.Status.LastDriftCheckTime.Time
+	if s.state.CheckedAt != nil {
+		last = s.state.CheckedAt.Time
 	}
 	wait := last.Add(interval).Sub(s.now)
 	if wait < time.Second {
@@ -462,4 +481,19 @@ func externalIDs(obj *sfv1.SalesforceIdentity) []mapping.ExternalID {
 		out[i] = mapping.ExternalID{Type: e.Type, ID: e.ID}
 	}
 	return out
+}
+
+// recordWrites emits one event per record created or updated by this reconcile. Drift
+// corrections have their own event naming the fields.
+func (s *identitySync) recordWrites() {
+	for _, rec := range s.state.Records {
+		switch s.done[rec.Key] {
+		case sfv1.RecordCreated:
+			s.r.Recorder.Eventf(s.obj, nil, corev1.EventTypeNormal, "Created", "Sync", "Created %s %s", rec.Type, rec.ID)
+		case sfv1.RecordUpdated:
+			if !s.driftOnly {
+				s.r.Recorder.Eventf(s.obj, nil, corev1.EventTypeNormal, "Updated", "Sync", "Updated %s %s", rec.Type, rec.ID)
+			}
+		}
+	}
 }

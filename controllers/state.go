@@ -23,6 +23,10 @@ type syncState struct {
 	// Hash identifies the last write that succeeded (plan and destination generation);
 	// equal hashes mean there is nothing to send.
 	Hash string `json:"hash,omitempty"`
+	// CheckedAt is when the records were last written or read back; the next drift check is
+	// due an interval later. It lives here, not only in status, because the cache may not
+	// have seen the latest status when the next reconcile runs.
+	CheckedAt *metav1.Time `json:"checkedAt,omitempty"`
 	// Pending marks a create whose outcome is not yet recorded. Found on a later reconcile it
 	// means the controller stopped between sending the create and recording its ID.
 	Pending *pendingCreate `json:"pending,omitempty"`
@@ -33,6 +37,10 @@ type managedRecord struct {
 	Type    string `json:"type"`
 	ID      string `json:"id"`
 	Created bool   `json:"created,omitempty"`
+	// Operation and SyncedAt describe the last write, so status can be rebuilt from the
+	// annotation alone when the cache has not seen the latest status yet.
+	Operation sfv1.RecordOperation `json:"op,omitempty"`
+	SyncedAt  *metav1.Time         `json:"syncedAt,omitempty"`
 }
 
 type pendingCreate struct {
@@ -73,7 +81,11 @@ func (s *syncState) find(key string) *managedRecord {
 func (s *syncState) set(rec managedRecord) {
 	if cur := s.find(rec.Key); cur != nil {
 		// A record the identity created stays "created" while it keeps the same ID.
-		rec.Created = rec.Created || (cur.Created && cur.ID == rec.ID && cur.Type == rec.Type)
+		same := cur.ID == rec.ID && cur.Type == rec.Type
+		rec.Created = rec.Created || (cur.Created && same)
+		if same && rec.Operation == "" {
+			rec.Operation, rec.SyncedAt = cur.Operation, cur.SyncedAt
+		}
 		*cur = rec
 		return
 	}

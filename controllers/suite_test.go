@@ -132,5 +132,18 @@ func stopManager() {
 func newNamespace() string {
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "sf-"}}
 	Expect(k8sClient.Create(suiteCtx, ns)).To(Succeed())
+	// envtest runs no namespace controller, so a spec's identities would keep reconciling
+	// (drift checks, retries) and spend calls that later specs count. Remove them.
+	DeferCleanup(func() {
+		if stopMgr == nil {
+			return
+		}
+		Expect(client.IgnoreNotFound(k8sClient.DeleteAllOf(suiteCtx, &sfv1.SalesforceIdentity{}, client.InNamespace(ns.Name)))).To(Succeed())
+		Eventually(func(g Gomega) {
+			var list sfv1.SalesforceIdentityList
+			g.Expect(k8sClient.List(suiteCtx, &list, client.InNamespace(ns.Name))).To(Succeed())
+			g.Expect(list.Items).To(BeEmpty())
+		}).Should(Succeed())
+	})
 	return ns.Name
 }

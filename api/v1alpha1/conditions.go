@@ -32,8 +32,6 @@ const (
 const (
 	// ReasonSynced: every managed record matches this generation (Ready=True).
 	ReasonSynced = "Synced"
-	// ReasonProgressing: the controller is writing this generation (Reconciling=True).
-	ReasonProgressing = "Progressing"
 	// ReasonDestinationNotFound: destinationRef names no SalesforceDestination in the namespace.
 	ReasonDestinationNotFound = "DestinationNotFound"
 	// ReasonDestinationNotReady: the destination has not logged in yet, or its login fails.
@@ -42,7 +40,9 @@ const (
 	ReasonMissingEmail = "MissingEmail"
 	// ReasonInvalidTraits: a trait cannot be written (e.g. an object value for a custom field).
 	ReasonInvalidTraits = "InvalidTraits"
-	// ReasonInvalidExternalID: an externalId entry is malformed.
+	// ReasonInvalidExternalID: an externalId entry is malformed. Admission rejects such entries
+	// already; the controller checks again so an object stored before the rules existed cannot
+	// reach a request path.
 	ReasonInvalidExternalID = "InvalidExternalID"
 	// ReasonMultipleLeadsFound: several Leads have the email; nothing was written. Merge them in
 	// Salesforce, or name the record with an externalId.

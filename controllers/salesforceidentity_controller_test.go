@@ -1,0 +1,370 @@
+package controllers
+
+import (
+	"encoding/json"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	sfv1 "github.com/destinations/salesforce-controller/api/v1alpha1"
+)
+
+// alexKeener is the seed's identify call, with the email made unique per namespace.
+func alexKeener(email string) map[string]any {
+	return map[string]any{
+		"name": "Alex Keener", "title": "Mr.", "email": email, "company": "Google Inc.",
+		"phone": "+1-202-555-0146", "rating": "Hot", "city": "New Orleans", "postalCode": "90002",
+		"country": "US", "street": "Blue Gum Street", "state": "LA",
+	}
+}
+
+var _ = Describe("SalesforceIdentity, Lead flow", func() {
+	var ns string
+	BeforeEach(func() {
+		ns = newNamespace()
+		readyDestination(ns, "prod")
+	})
+
+	It("creates the seed's Alex Keener Lead with the mapped fields and writes its ID back", func() {
+		email := uniqueEmail(ns, "alex")
+		createIdentity(ns, "alex-keener", alexKeener(email))
+		obj := waitIdentity(ns, "alex-keener", sfv1.ReasonSynced)
+
+		leads := leadsWithEmail(email)
+		Expect(leads).To(HaveLen(1))
+		lead := leads[0]
+		Expect(lead).To(HaveKeyWithValue("FirstName", "Alex"))
+		Expect(lead).To(HaveKeyWithValue("LastName", "Keener"))
+		Expect(lead).To(HaveKeyWithValue("Company", "Google Inc."))
+		Expect(lead).To(HaveKeyWithValue("Title", "Mr."))
+		Expect(lead).To(HaveKeyWithValue("Phone", "+1-202-555-0146"))
+		Expect(lead).To(HaveKeyWithValue("Rating", "Hot"))
+		Expect(lead).To(HaveKeyWithValue("City", "New Orleans"))
+		Expect(lead).To(HaveKeyWithValue("PostalCode", "90002"))
+		Expect(lead).To(HaveKeyWithValue("Country", "US"))
+		Expect(lead).To(HaveKeyWithValue("Street", "Blue Gum Street"))
+		Expect(lead).To(HaveKeyWithValue("State", "LA"))
+
+		Expect(obj.Status.Records).To(HaveLen(1))
+		Expect(obj.Status.Records[0].ObjectType).To(Equal("Lead"))
+		Expect(obj.Status.Records[0].ID).To(Equal(lead["Id"]))
+		Expect(obj.Status.Records[0].Operation).To(Equal(sfv1.RecordCreated))
+		Expect(obj.Status.ObservedGeneration).To(Equal(obj.Generation))
+		Expect(obj.Annotations[sfv1.AnnotationState]).To(ContainSubstring(lead["Id"].(string)))
+		Eventually(func() []string { return eventReasons(ns, "alex-keener") }).Should(ContainElement("Created"))
+	})
+
+	It("PATCHes the same Lead when traits change, and spends nothing on an unchanged resync", func() {
+		email := uniqueEmail(ns, "alex")
+		createIdentity(ns, "alex", alexKeener(email))
+		first := waitIdentity(ns, "alex", sfv1.ReasonSynced)
+		id := first.Status.Records[0].ID
+
+		traits := alexKeener(email)
+		traits["title"] = "Dr."
+		updateTraits(ns, "alex", traits)
+		obj := waitIdentity(ns, "alex", sfv1.ReasonSynced)
+		Expect(obj.Status.Records[0].ID).To(Equal(id))
+		Expect(obj.Status.Records[0].Operation).To(Equal(sfv1.RecordUpdated))
+		Eventually(func() any { return leadsWithEmail(email)[0]["Title"] }).Should(Equal("Dr."))
+		Expect(leadsWithEmail(email)).To(HaveLen(1))
+
+		// A reconcile with nothing new: an unrelated annotation triggers one.
+		calls := emu.APICallsUsed()
+		base := obj.DeepCopy()
+		obj.Annotations["example.com/touch"] = "1"
+		Expect(k8sClient.Patch(suiteCtx, obj, client.MergeFrom(base))).To(Succeed())
+		Consistently(emu.APICallsUsed, "2s").Should(Equal(calls))
+		Expect(readyCondition(waitIdentity(ns, "alex", sfv1.ReasonSynced)).Status).To(BeEquivalentTo("True"))
+	})
+
+	It("finds an existing Lead by email instead of creating one", func() {
+		email := uniqueEmail(ns, "existing")
+		id, err := emu.Seed("Lead", map[string]any{"LastName": "Old", "Company": "Old Co", "Email": email})
+		Expect(err).NotTo(HaveOccurred())
+		createIdentity(ns, "existing", map[string]any{"email": email, "firstName": "New", "lastName": "Name", "company": "New Co"})
+		obj := waitIdentity(ns, "existing", sfv1.ReasonSynced)
+		Expect(obj.Status.Records[0].ID).To(Equal(id))
+		Expect(obj.Status.Records[0].Operation).To(Equal(sfv1.RecordUpdated))
+		Expect(leadsWithEmail(email)).To(HaveLen(1))
+		Expect(leadsWithEmail(email)[0]).To(HaveKeyWithValue("Company", "New Co"))
+	})
+
+	It("writes nothing when several Leads share the email", func() {
+		email := uniqueEmail(ns, "twins")
+		for range 2 {
+			_, err := emu.Seed("Lead", map[string]any{"LastName": "Twin", "Company": "Co", "Email": email})
+			Expect(err).NotTo(HaveOccurred())
+		}
+		createIdentity(ns, "twins", map[string]any{"email": email, "lastName": "Twin"})
+		obj := waitIdentity(ns, "twins", sfv1.ReasonMultipleLeadsFound)
+		Expect(readyCondition(obj).Message).To(ContainSubstring(leadsWithEmail(email)[0]["Id"].(string)))
+		for _, l := range leadsWithEmail(email) {
+			Expect(l).To(HaveKeyWithValue("Company", "Co"))
+		}
+	})
+
+	It("makes no call without an email trait", func() {
+		calls := emu.APICallsUsed()
+		createIdentity(ns, "no-email", map[string]any{"name": "Nobody"})
+		obj := waitIdentity(ns, "no-email", sfv1.ReasonMissingEmail)
+		Expect(readyCondition(obj).Message).To(ContainSubstring("email"))
+		Expect(emu.APICallsUsed()).To(Equal(calls))
+	})
+
+	It("rejects a custom trait with an object value, naming the trait", func() {
+		createIdentity(ns, "nested", map[string]any{"email": uniqueEmail(ns, "n"), "preferences": map[string]any{"a": 1}})
+		obj := waitIdentity(ns, "nested", sfv1.ReasonInvalidTraits)
+		Expect(readyCondition(obj).Message).To(ContainSubstring("preferences"))
+	})
+
+	It("reports a field Salesforce does not know, with the error code", func() {
+		createIdentity(ns, "unknown-field", map[string]any{"email": uniqueEmail(ns, "u"), "favouriteColour": "teal"})
+		obj := waitIdentity(ns, "unknown-field", sfv1.ReasonSalesforceRejected)
+		Expect(readyCondition(obj).Message).To(ContainSubstring("INVALID_FIELD"))
+		Expect(readyCondition(obj).Message).To(ContainSubstring("favouriteColour__c"))
+	})
+})
+
+var _ = Describe("SalesforceIdentity, converted leads", func() {
+	It("stops with LeadConverted when useContactIdForConvertedLeads is off", func() {
+		ns := newNamespace()
+		readyDestination(ns, "prod")
+		email := uniqueEmail(ns, "conv")
+		leadID, err := emu.Seed("Lead", map[string]any{"LastName": "Conv", "Company": "Co", "Email": email})
+		Expect(err).NotTo(HaveOccurred())
+		_, err = emu.ConvertLead(leadID)
+		Expect(err).NotTo(HaveOccurred())
+		createIdentity(ns, "conv", map[string]any{"email": email, "lastName": "Conv"})
+		obj := waitIdentity(ns, "conv", sfv1.ReasonLeadConverted)
+		Expect(readyCondition(obj).Message).To(ContainSubstring("useContactIdForConvertedLeads"))
+	})
+
+	It("writes the converted Contact with the Contact mapping when the setting is on", func() {
+		ns := newNamespace()
+		readyDestination(ns, "prod", withContactIDForConvertedLeads)
+		email := uniqueEmail(ns, "conv")
+		leadID, err := emu.Seed("Lead", map[string]any{"LastName": "Conv", "Company": "Co", "Email": email})
+		Expect(err).NotTo(HaveOccurred())
+		contactID, err := emu.ConvertLead(leadID)
+		Expect(err).NotTo(HaveOccurred())
+		createIdentity(ns, "conv", map[string]any{"email": email, "firstName": "Con", "lastName": "Verted", "title": "CTO"})
+		obj := waitIdentity(ns, "conv", sfv1.ReasonSynced)
+		Expect(obj.Status.Records).To(HaveLen(1))
+		Expect(obj.Status.Records[0].ObjectType).To(Equal("Contact"))
+		Expect(obj.Status.Records[0].ID).To(Equal(contactID))
+		contact, ok := emu.Record("Contact", contactID)
+		Expect(ok).To(BeTrue())
+		Expect(contact).To(HaveKeyWithValue("Title", "CTO"))
+		Expect(contact).To(HaveKeyWithValue("LastName", "Verted"))
+	})
+
+	It("stops with ConvertedContactMissing when a converted Lead has no Contact", func() {
+		ns := newNamespace()
+		readyDestination(ns, "prod", withContactIDForConvertedLeads)
+		email := uniqueEmail(ns, "orphan")
+		_, err := emu.Seed("Lead", map[string]any{"LastName": "Orphan", "Company": "Co", "Email": email, "IsConverted": true})
+		Expect(err).NotTo(HaveOccurred())
+		createIdentity(ns, "orphan", map[string]any{"email": email})
+		waitIdentity(ns, "orphan", sfv1.ReasonConvertedContactMissing)
+	})
+})
+
+var _ = Describe("SalesforceIdentity, externalId targets", func() {
+	var ns string
+	BeforeEach(func() {
+		ns = newNamespace()
+		readyDestination(ns, "prod")
+	})
+
+	It("updates the named Contact with the traits as they are and creates an Account, remembering its ID", func() {
+		contactID, err := emu.Seed("Contact", map[string]any{"LastName": "Before"})
+		Expect(err).NotTo(HaveOccurred())
+		traits := map[string]any{"FirstName": "John", "LastName": "Gibbs", "Email": uniqueEmail(ns, "john")}
+		createIdentity(ns, "john", traits, withExternalIDs(
+			sfv1.ExternalID{Type: "Salesforce-Contact", ID: contactID},
+		))
+		obj := waitIdentity(ns, "john", sfv1.ReasonSynced)
+		contact, _ := emu.Record("Contact", contactID)
+		Expect(contact).To(HaveKeyWithValue("FirstName", "John"))
+		Expect(contact).To(HaveKeyWithValue("LastName", "Gibbs"))
+		Expect(obj.Status.Records).To(ConsistOf(HaveField("ID", contactID)))
+
+		// Several entries, one without id: the Account is created and its ID remembered.
+		accountsBefore := len(emu.Records("Account"))
+		obj = &sfv1.SalesforceIdentity{}
+		Expect(k8sClient.Get(suiteCtx, nsName(ns, "john"), obj)).To(Succeed())
+		base := obj.DeepCopy()
+		obj.Spec.Traits = rawJSON(map[string]any{"Name": "Gibbs Ltd", "LastName": "Gibbs"})
+		obj.Spec.ExternalID = []sfv1.ExternalID{{Type: "Salesforce-Contact", ID: contactID}, {Type: "Salesforce-Account"}, {Type: "Other-Thing", ID: "ignored"}}
+		Expect(k8sClient.Patch(suiteCtx, obj, client.MergeFrom(base))).To(HaveOccurred(), "an unusable externalId id is rejected at admission")
+		obj.Spec.ExternalID = []sfv1.ExternalID{{Type: "Salesforce-Account"}, {Type: "Other-Thing"}}
+		obj.Spec.Traits = rawJSON(map[string]any{"Name": "Gibbs Ltd"})
+		Expect(k8sClient.Patch(suiteCtx, obj, client.MergeFrom(base))).To(Succeed())
+		obj = waitIdentity(ns, "john", sfv1.ReasonSynced)
+		Expect(emu.Records("Account")).To(HaveLen(accountsBefore + 1))
+		Expect(obj.Status.Records).To(HaveLen(1))
+		accountID := obj.Status.Records[0].ID
+		Expect(obj.Status.Records[0].Operation).To(Equal(sfv1.RecordCreated))
+
+		// A change of traits PATCHes the remembered Account; no second Account appears.
+		base = obj.DeepCopy()
+		obj.Spec.Traits = rawJSON(map[string]any{"Name": "Gibbs Holdings"})
+		Expect(k8sClient.Patch(suiteCtx, obj, client.MergeFrom(base))).To(Succeed())
+		obj = waitIdentity(ns, "john", sfv1.ReasonSynced)
+		Expect(obj.Status.Records[0].ID).To(Equal(accountID))
+		account, _ := emu.Record("Account", accountID)
+		Expect(account).To(HaveKeyWithValue("Name", "Gibbs Holdings"))
+		Expect(emu.Records("Account")).To(HaveLen(accountsBefore + 1))
+	})
+
+	It("writes one request per entry, in order", func() {
+		c1, _ := emu.Seed("Contact", map[string]any{"LastName": "One"})
+		a1, _ := emu.Seed("Account", map[string]any{"Name": "One"})
+		createIdentity(ns, "multi", map[string]any{"Description": "shared"}, withExternalIDs(
+			sfv1.ExternalID{Type: "Salesforce-Contact", ID: c1},
+			sfv1.ExternalID{Type: "Salesforce-Account", ID: a1},
+		))
+		obj := waitIdentity(ns, "multi", sfv1.ReasonSynced)
+		Expect(obj.Status.Records).To(HaveLen(2))
+		Expect(obj.Status.Records[0].ObjectType).To(Equal("Contact"))
+		Expect(obj.Status.Records[1].ObjectType).To(Equal("Account"))
+		contact, _ := emu.Record("Contact", c1)
+		account, _ := emu.Record("Account", a1)
+		Expect(contact).To(HaveKeyWithValue("Description", "shared"))
+		Expect(account).To(HaveKeyWithValue("Description", "shared"))
+	})
+
+	It("refuses to create again when a create may have happened without its ID being recorded", func() {
+		createIdentity(ns, "pending", map[string]any{"Name": "Maybe Ltd"}, withExternalIDs(sfv1.ExternalID{Type: "Salesforce-Account"}))
+		obj := waitIdentity(ns, "pending", sfv1.ReasonSynced)
+		accounts := len(emu.Records("Account"))
+
+		// Simulate a crash between sending a create and recording its ID: the state holds a
+		// pending create and no record.
+		stopManager()
+		Expect(k8sClient.Get(suiteCtx, nsName(ns, "pending"), obj)).To(Succeed())
+		base := obj.DeepCopy()
+		obj.Annotations[sfv1.AnnotationState] = `{"pending":{"key":"externalId/0","type":"Account","since":"2026-11-29T10:00:00Z"}}`
+		obj.Spec.Traits = rawJSON(map[string]any{"Name": "Maybe Holdings"})
+		Expect(k8sClient.Patch(suiteCtx, obj, client.MergeFrom(base))).To(Succeed())
+		startManager()
+
+		obj = waitIdentity(ns, "pending", sfv1.ReasonCreateIncomplete)
+		Expect(readyCondition(obj).Message).To(ContainSubstring(sfv1.AnnotationState))
+		Consistently(func() int { return len(emu.Records("Account")) }, "1s").Should(Equal(accounts))
+	})
+})
+
+var _ = Describe("SalesforceIdentity state survives restarts", func() {
+	It("does not create a second Lead when the manager restarts after a create whose state and status were lost", func() {
+		ns := newNamespace()
+		readyDestination(ns, "prod")
+		email := uniqueEmail(ns, "restart")
+		createIdentity(ns, "restart", alexKeener(email))
+		obj := waitIdentity(ns, "restart", sfv1.ReasonSynced)
+		leadID := obj.Status.Records[0].ID
+
+		stopManager()
+		// The crash window: the create reached Salesforce, neither the annotation nor the
+		// status did.
+		base := obj.DeepCopy()
+		delete(obj.Annotations, sfv1.AnnotationState)
+		Expect(k8sClient.Patch(suiteCtx, obj, client.MergeFrom(base))).To(Succeed())
+		Expect(k8sClient.Get(suiteCtx, nsName(ns, "restart"), obj)).To(Succeed())
+		base = obj.DeepCopy()
+		obj.Status = sfv1.SalesforceIdentityStatus{}
+		Expect(k8sClient.Status().Patch(suiteCtx, obj, client.MergeFrom(base))).To(Succeed())
+		startManager()
+
+		obj = waitIdentity(ns, "restart", sfv1.ReasonSynced)
+		Expect(obj.Status.Records[0].ID).To(Equal(leadID))
+		Expect(leadsWithEmail(email)).To(HaveLen(1))
+	})
+
+	It("spends no Salesforce call when the manager restarts over unchanged identities", func() {
+		ns := newNamespace()
+		readyDestination(ns, "prod")
+		for _, name := range []string{"a", "b", "c"} {
+			createIdentity(ns, name, map[string]any{"email": uniqueEmail(ns, name), "lastName": name})
+		}
+		for _, name := range []string{"a", "b", "c"} {
+			waitIdentity(ns, name, sfv1.ReasonSynced)
+		}
+		stopManager()
+		calls := emu.APICallsUsed()
+		startManager()
+		waitDestinationReason(ns, "prod", sfv1.ReasonLoggedIn)
+		Consistently(emu.APICallsUsed, "3s").Should(Equal(calls))
+	})
+})
+
+var _ = Describe("SalesforceIdentity drift", func() {
+	It("re-applies fields someone changed in Salesforce and says which", func() {
+		ns := newNamespace()
+		readyDestination(ns, "prod", withDriftInterval("1s"))
+		email := uniqueEmail(ns, "drift")
+		createIdentity(ns, "drift", alexKeener(email))
+		obj := waitIdentity(ns, "drift", sfv1.ReasonSynced)
+		leadID := obj.Status.Records[0].ID
+
+		Expect(emu.SetFields("Lead", leadID, map[string]any{"Title": "Changed in the UI", "City": "Paris"})).To(Succeed())
+		Eventually(func() any { l, _ := emu.Record("Lead", leadID); return l["Title"] }).Should(Equal("Mr."))
+		l, _ := emu.Record("Lead", leadID)
+		Expect(l).To(HaveKeyWithValue("City", "New Orleans"))
+		Eventually(func() []string { return eventReasons(ns, "drift") }).Should(ContainElement("DriftCorrected"))
+	})
+})
+
+var _ = Describe("SalesforceIdentity deletion", func() {
+	var ns string
+	BeforeEach(func() {
+		ns = newNamespace()
+		readyDestination(ns, "prod")
+	})
+
+	It("deletes the Lead it created with deletionPolicy Delete", func() {
+		email := uniqueEmail(ns, "del")
+		createIdentity(ns, "del", alexKeener(email), withDeletionPolicy(sfv1.DeletionPolicyDelete))
+		waitIdentity(ns, "del", sfv1.ReasonSynced)
+		Expect(leadsWithEmail(email)).To(HaveLen(1))
+		Expect(k8sClient.Delete(suiteCtx, &sfv1.SalesforceIdentity{ObjectMeta: objectMeta(ns, "del")})).To(Succeed())
+		Eventually(func() error {
+			return k8sClient.Get(suiteCtx, nsName(ns, "del"), &sfv1.SalesforceIdentity{})
+		}).Should(Satisfy(apierrors.IsNotFound))
+		Expect(leadsWithEmail(email)).To(BeEmpty())
+	})
+
+	It("never deletes a Lead it only found by email, even with deletionPolicy Delete", func() {
+		email := uniqueEmail(ns, "adopted")
+		_, err := emu.Seed("Lead", map[string]any{"LastName": "Adopted", "Company": "Co", "Email": email})
+		Expect(err).NotTo(HaveOccurred())
+		createIdentity(ns, "adopted", map[string]any{"email": email}, withDeletionPolicy(sfv1.DeletionPolicyDelete))
+		waitIdentity(ns, "adopted", sfv1.ReasonSynced)
+		Expect(k8sClient.Delete(suiteCtx, &sfv1.SalesforceIdentity{ObjectMeta: objectMeta(ns, "adopted")})).To(Succeed())
+		Eventually(func() error {
+			return k8sClient.Get(suiteCtx, nsName(ns, "adopted"), &sfv1.SalesforceIdentity{})
+		}).Should(Satisfy(apierrors.IsNotFound))
+		Expect(leadsWithEmail(email)).To(HaveLen(1))
+	})
+
+	It("leaves Salesforce alone with deletionPolicy Orphan", func() {
+		email := uniqueEmail(ns, "orphan")
+		createIdentity(ns, "orphan", alexKeener(email))
+		waitIdentity(ns, "orphan", sfv1.ReasonSynced)
+		Expect(k8sClient.Delete(suiteCtx, &sfv1.SalesforceIdentity{ObjectMeta: objectMeta(ns, "orphan")})).To(Succeed())
+		Eventually(func() error {
+			return k8sClient.Get(suiteCtx, nsName(ns, "orphan"), &sfv1.SalesforceIdentity{})
+		}).Should(Satisfy(apierrors.IsNotFound))
+		Expect(leadsWithEmail(email)).To(HaveLen(1))
+	})
+})
+
+// stateOf decodes an identity's state annotation.
+func stateOf(obj *sfv1.SalesforceIdentity) syncState {
+	var st syncState
+	Expect(json.Unmarshal([]byte(obj.Annotations[sfv1.AnnotationState]), &st)).To(Succeed())
+	return st
+}
