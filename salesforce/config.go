@@ -1,6 +1,7 @@
 package salesforce
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -89,6 +90,11 @@ func defaultUserAgent() string {
 func checkBaseURL(raw, what string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
+		// url.Error repeats the raw URL, which may hold a password.
+		var urlErr *url.Error
+		if errors.As(err, &urlErr) {
+			err = urlErr.Err
+		}
 		return "", fmt.Errorf("invalid %s: %w", what, err)
 	}
 	if u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {

@@ -19,7 +19,7 @@ const fixtureToken = "00Dx0000000BV7z!AR8AQAxo9UfVkh8AlV0Gomt9Czx9LjHnSSpw"
 
 var testCreds = Credentials{
 	Username:      "user@example.com",
-	Password:      "s3cr3t-Passw0rd",
+	Password:      "s3cr3t&Pass w0rd<",
 	SecurityToken: "TOKENabc123XYZ",
 	ClientID:      "3MVG9consumerKey",
 	ClientSecret:  "consumerSecret0987",

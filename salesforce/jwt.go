@@ -33,7 +33,7 @@ func parsePrivateKey(pemBytes []byte) (*rsa.PrivateKey, error) {
 	}
 	parsed, err := x509.ParsePKCS8PrivateKey(block.Bytes)
 	if err != nil {
-		return nil, fmt.Errorf("invalid privateKey: not a PKCS#1 or PKCS#8 RSA key (PEM type %q)", block.Type)
+		return nil, errors.New("invalid privateKey: not a PKCS#1 or PKCS#8 RSA key")
 	}
 	key, ok := parsed.(*rsa.PrivateKey)
 	if !ok {
