@@ -39,6 +39,11 @@ func (b apiBudget) exhausted(c *salesforce.Client) (bool, int, int) {
 	return int64(used)*100 >= int64(max)*int64(b.percent), used, max
 }
 
+func (c *connection) budgetExhausted() bool {
+	exhausted, _, _ := c.budget.exhausted(c.client)
+	return exhausted
+}
+
 // registry holds the connection of every Ready destination, keyed by namespace/name.
 type registry struct {
 	mu    sync.RWMutex

@@ -128,6 +128,13 @@ func (r *DestinationReconciler) connect(ctx context.Context, dest *sfv1.Salesfor
 		}
 		r.registry.put(key, conn)
 	}
+	if conn.budgetExhausted() {
+		// Identities that stopped at their budget make no call that would show usage
+		// dropping again; one call per resync refreshes the figure.
+		if _, _, err := conn.client.DailyAPIRequests(ctx); err != nil {
+			log.FromContext(ctx).V(1).Info("Could not read the org's API limits", "error", err.Error())
+		}
+	}
 	dest.Status.InstanceURL = conn.client.InstanceURL()
 	if flow, err := creds.Flow(); err == nil {
 		dest.Status.AuthFlow = string(flow)

@@ -414,6 +414,11 @@ func (s *identitySync) stampWrites() {
 // persist writes the state annotation. With optimistic=true a stale object fails with a
 // conflict instead of overwriting a newer state.
 func (s *identitySync) persist(ctx context.Context, optimistic bool) error {
+	if _, ok := s.obj.Annotations[sfv1.AnnotationState]; !ok && s.state.empty() {
+		// Nothing learnt yet: an empty annotation would only wake the identity again and
+		// skip its backoff.
+		return nil
+	}
 	patchBase := s.obj.DeepCopy()
 	storeState(s.obj, s.state)
 	if patchBase.Annotations[sfv1.AnnotationState] == s.obj.Annotations[sfv1.AnnotationState] {

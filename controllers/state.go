@@ -113,3 +113,7 @@ func (s *syncState) keep(keys map[string]bool) {
 	}
 	s.Records = out
 }
+
+func (s *syncState) empty() bool {
+	return len(s.Records) == 0 && s.Hash == "" && s.CheckedAt == nil && s.Pending == nil
+}

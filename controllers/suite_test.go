@@ -144,6 +144,13 @@ func newNamespace() string {
 			g.Expect(k8sClient.List(suiteCtx, &list, client.InNamespace(ns.Name))).To(Succeed())
 			g.Expect(list.Items).To(BeEmpty())
 		}).Should(Succeed())
+		// Destinations too, so their clients are dropped and nothing calls Salesforce.
+		Expect(client.IgnoreNotFound(k8sClient.DeleteAllOf(suiteCtx, &sfv1.SalesforceDestination{}, client.InNamespace(ns.Name)))).To(Succeed())
+		Eventually(func(g Gomega) {
+			var list sfv1.SalesforceDestinationList
+			g.Expect(k8sClient.List(suiteCtx, &list, client.InNamespace(ns.Name))).To(Succeed())
+			g.Expect(list.Items).To(BeEmpty())
+		}).Should(Succeed())
 	})
 	return ns.Name
 }
