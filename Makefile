@@ -45,6 +45,7 @@ envtest: ## Build (once) the kube-apiserver and etcd used by the tests.
 .PHONY: test
 test: manifests generate vet envtest ## Run unit, envtest and end-to-end tests.
 	KUBEBUILDER_ASSETS="$$(hack/envtest-assets.sh)" go test $(GO_TEST_FLAGS) ./... -timeout 30m
+	@$(MAKE) --no-print-directory test-e2e
 
 ##@ Build
 
@@ -79,3 +80,13 @@ deploy: manifests ## Deploy the controller with config/default.
 .PHONY: undeploy
 undeploy: ## Remove the controller.
 	kubectl delete --ignore-not-found -k config/default
+
+##@ Local run and end-to-end tests
+
+.PHONY: dev
+dev: ## Run a local control plane, the emulator (or the org in SALESFORCE_*), the manager and the samples; Ctrl-C cleans up.
+	go run ./hack/dev
+
+.PHONY: test-e2e
+test-e2e: envtest ## End-to-end tests: the built manager with config/ flags and RBAC, the emulator, kubectl.
+	KUBEBUILDER_ASSETS="$$(hack/envtest-assets.sh)" go test $(GO_TEST_FLAGS) -tags e2e -count=1 -v -timeout 15m ./hack/e2e/

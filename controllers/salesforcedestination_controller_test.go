@@ -1,7 +1,6 @@
 package controllers
 
 import (
-
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
@@ -259,4 +258,3 @@ func readyMessage(conds []metav1.Condition) string {
 	}
 	return ""
 }
-
