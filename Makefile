@@ -85,7 +85,8 @@ undeploy: ## Remove the controller.
 
 .PHONY: dev
 dev: ## Run a local control plane, the emulator (or the org in SALESFORCE_*), the manager and the samples; Ctrl-C cleans up.
-	go run ./hack/dev
+	@go build -o $(BIN)/dev ./hack/dev
+	@$(BIN)/dev
 
 .PHONY: test-e2e
 test-e2e: envtest ## End-to-end tests: the built manager with config/ flags and RBAC, the emulator, kubectl.
