@@ -82,6 +82,9 @@ func (s *identitySync) run(ctx context.Context) (outcome, ctrl.Result, error) {
 	} else {
 		err = s.apply(ctx, plan)
 	}
+	if used, max, ok := s.conn.client.APIUsage(); ok {
+		s.r.metrics.setAPIUsage(client.ObjectKeyFromObject(s.dest), used, max)
+	}
 	// Whatever happened, the IDs learnt so far are recorded before the reconcile returns.
 	s.stampWrites()
 	if err == nil {
