@@ -5,7 +5,11 @@ import (
 	"sync"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+
+	sfv1 "github.com/destinations/salesforce-controller/api/v1alpha1"
 
 	"github.com/destinations/salesforce-controller/salesforce"
 )
@@ -48,10 +52,34 @@ func (c *connection) budgetExhausted() bool {
 type registry struct {
 	mu    sync.RWMutex
 	conns map[types.NamespacedName]*connection
+	// relogins wakes the destination controller when an identity finds its destination's
+	// credentials no longer accepted, so the destination reports it at once.
+	relogins chan event.GenericEvent
 }
 
 func newRegistry() *registry {
-	return &registry{conns: map[types.NamespacedName]*connection{}}
+	return &registry{conns: map[types.NamespacedName]*connection{}, relogins: make(chan event.GenericEvent, 1024)}
+}
+
+// invalidate drops a connection Salesforce stopped accepting and asks the destination
+// controller to log in again (and report the outcome).
+func (r *registry) invalidate(key types.NamespacedName, conn *connection) {
+	r.mu.Lock()
+	current := r.conns[key] == conn
+	if current {
+		delete(r.conns, key)
+	}
+	r.mu.Unlock()
+	if !current {
+		return // someone already replaced it
+	}
+	if conn.close != nil {
+		conn.close()
+	}
+	select {
+	case r.relogins <- event.GenericEvent{Object: &sfv1.SalesforceDestination{ObjectMeta: metav1.ObjectMeta{Namespace: key.Namespace, Name: key.Name}}}:
+	default: // the queue is full of wake-ups already
+	}
 }
 
 func (r *registry) get(key types.NamespacedName) *connection {

@@ -121,6 +121,29 @@ var _ = Describe("SalesforceDestination", func() {
 		Expect(leadsWithEmail(email)[0]).To(HaveKeyWithValue("LastName", "Rotated"))
 	})
 
+	It("reports a password changed in Salesforce at once, and recovers when the Secret follows", func() {
+		readyDestination(ns, "prod")
+		email := uniqueEmail(ns, "pw")
+		createIdentity(ns, "pw", map[string]any{"email": email, "lastName": "Before"})
+		waitIdentity(ns, "pw", sfv1.ReasonSynced)
+
+		emu.SetCredentials("changed-in-salesforce", emuToken)
+		DeferCleanup(func() { emu.SetCredentials(emuPassword, emuToken) })
+		emu.ExpireSessions()
+		updateTraits(ns, "pw", map[string]any{"email": email, "lastName": "After"})
+		dest := waitDestinationReason(ns, "prod", sfv1.ReasonAuthenticationFailed)
+		Expect(readyMessage(dest.Status.Conditions)).NotTo(ContainSubstring(emuPassword))
+		waitIdentity(ns, "pw", sfv1.ReasonDestinationNotReady)
+
+		secret := &corev1.Secret{}
+		Expect(k8sClient.Get(suiteCtx, nsName(ns, "prod-creds"), secret)).To(Succeed())
+		secret.Data["password"] = []byte("changed-in-salesforce")
+		Expect(k8sClient.Update(suiteCtx, secret)).To(Succeed())
+		waitDestinationReason(ns, "prod", sfv1.ReasonLoggedIn)
+		waitIdentity(ns, "pw", sfv1.ReasonSynced)
+		Expect(leadsWithEmail(email)[0]).To(HaveKeyWithValue("LastName", "After"))
+	})
+
 	It("logs in again once, transparently, when the session expires mid-run", func() {
 		readyDestination(ns, "prod")
 		email := uniqueEmail(ns, "exp")

@@ -98,6 +98,10 @@ func (s *identitySync) run(ctx context.Context) (outcome, ctrl.Result, error) {
 		if apierrors.IsConflict(err) {
 			return outcome{}, ctrl.Result{}, err
 		}
+		if salesforce.IsAuth(err) {
+			// The client already tried one fresh login; let the destination find out why.
+			s.r.registry.invalidate(client.ObjectKeyFromObject(s.dest), s.conn)
+		}
 		s.writeRecords(plan, false)
 		return classify(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	sfv1 "github.com/destinations/salesforce-controller/api/v1alpha1"
 	"github.com/destinations/salesforce-controller/salesforce"
@@ -70,6 +71,7 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 				},
 				GenericFunc: func(event.GenericEvent) bool { return false },
 			})).
+		WatchesRawSource(source.Channel(reg.relogins, &handler.EnqueueRequestForObject{})).
 		WithOptions(controller.Options{MaxConcurrentReconciles: 4, RateLimiter: rateLimiter(), SkipNameValidation: &opts.skipNameValidation}).
 		Complete(dr); err != nil {
 		return err
