@@ -63,10 +63,17 @@ func (r *IdentityReconciler) Reconcile(ctx context.Context, req ctrl.Request) (r
 	if !obj.DeletionTimestamp.IsZero() {
 		return r.reconcileDelete(ctx, obj, st)
 	}
-	if !controllerutil.ContainsFinalizer(obj, sfv1.FinalizerIdentity) {
-		// Finalizer first, so no record can be created that a deletion would not see.
+	// Only deletionPolicy Delete has work to do on deletion. Its finalizer comes first, so no
+	// record can be created that a deletion would not see; Orphan identities carry none and
+	// save a write each.
+	wantFinalizer := obj.Spec.DeletionPolicy == sfv1.DeletionPolicyDelete
+	if wantFinalizer != controllerutil.ContainsFinalizer(obj, sfv1.FinalizerIdentity) {
 		patchBase := obj.DeepCopy()
-		controllerutil.AddFinalizer(obj, sfv1.FinalizerIdentity)
+		if wantFinalizer {
+			controllerutil.AddFinalizer(obj, sfv1.FinalizerIdentity)
+		} else {
+			controllerutil.RemoveFinalizer(obj, sfv1.FinalizerIdentity)
+		}
 		if err := r.Patch(ctx, obj, client.MergeFrom(patchBase)); err != nil {
 			return ctrl.Result{}, err
 		}
