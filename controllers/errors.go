@@ -3,6 +3,7 @@ package controllers
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -62,12 +63,35 @@ func classify(err error) (outcome, ctrl.Result, error) {
 			message: fmt.Sprintf("Salesforce call failed, retrying: %v", err)}, ctrl.Result{}, err
 	case isSalesforceError(err):
 		return outcome{reason: sfv1.ReasonSalesforceRejected, stalled: true,
-			message: fmt.Sprintf("Salesforce rejected the write: %v", err)}, ctrl.Result{}, reconcile.TerminalError(err)
+			message: "Salesforce rejected the write: " + describe(err)}, ctrl.Result{}, reconcile.TerminalError(err)
 	default:
 		// Errors from the Kubernetes API (conflicts included) and anything unforeseen: retry.
 		return outcome{reason: sfv1.ReasonSalesforceUnavailable, progressing: true,
 			message: fmt.Sprintf("Sync failed, retrying: %v", err)}, ctrl.Result{}, err
 	}
+}
+
+// describe puts what a person needs first — where, the error code and the fields — and
+// shortens Salesforce's own message, which may quote a whole oversized value.
+func describe(err error) string {
+	var sfErr *salesforce.Error
+	if !errors.As(err, &sfErr) {
+		return err.Error()
+	}
+	where := strings.TrimSuffix(err.Error(), sfErr.Error())
+	var b strings.Builder
+	b.WriteString(where)
+	if sfErr.Operation != "" {
+		b.WriteString(sfErr.Operation + ": ")
+	}
+	b.WriteString(sfErr.Code)
+	if len(sfErr.Fields) > 0 {
+		b.WriteString(" on " + strings.Join(sfErr.Fields, ", "))
+	}
+	if sfErr.Message != "" {
+		b.WriteString(": " + truncate(sfErr.Message, 300))
+	}
+	return b.String()
 }
 
 func isSalesforceError(err error) bool {

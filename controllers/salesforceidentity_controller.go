@@ -179,3 +179,9 @@ func settings(dest *sfv1.SalesforceDestination) mapping.Settings {
 		UseContactIDForConvertedLeads: dest.Spec.UseContactIDForConvertedLeads,
 	}
 }
+
+// pendingGrace is how long after an unanswered create any request still in flight must have
+// ended: the HTTP timeout, twice, for a request queued behind a batch.
+func (r *IdentityReconciler) pendingGrace() time.Duration {
+	return 2 * r.Options.SalesforceTimeout
+}

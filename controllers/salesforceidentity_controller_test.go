@@ -2,6 +2,8 @@ package controllers
 
 import (
 	"encoding/json"
+	"fmt"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -237,25 +239,55 @@ var _ = Describe("SalesforceIdentity, externalId targets", func() {
 		Expect(account).To(HaveKeyWithValue("Description", "shared"))
 	})
 
-	It("refuses to create again when a create may have happened without its ID being recorded", func() {
-		createIdentity(ns, "pending", map[string]any{"Name": "Maybe Ltd"}, withExternalIDs(sfv1.ExternalID{Type: "Salesforce-Account"}))
-		obj := waitIdentity(ns, "pending", sfv1.ReasonSynced)
-		accounts := len(emu.Records("Account"))
+	// A crash between sending a create and recording its ID leaves a pending marker in the
+	// state and no record. The next reconcile looks for the record before creating again.
+	DescribeTable("resolves a create whose outcome was never recorded",
+		func(landed int, reason string, wantAccounts int) {
+			name := fmt.Sprintf("Lost Create %s", ns)
+			createIdentity(ns, "pending", map[string]any{"Name": name}, withExternalIDs(sfv1.ExternalID{Type: "Salesforce-Account"}))
+			obj := waitIdentity(ns, "pending", sfv1.ReasonSynced)
+			created := obj.Status.Records[0].ID
 
-		// Simulate a crash between sending a create and recording its ID: the state holds a
-		// pending create and no record.
-		stopManager()
-		Expect(k8sClient.Get(suiteCtx, nsName(ns, "pending"), obj)).To(Succeed())
-		base := obj.DeepCopy()
-		obj.Annotations[sfv1.AnnotationState] = `{"pending":{"key":"externalId/0","type":"Account","since":"2026-11-29T10:00:00Z"}}`
-		obj.Spec.Traits = rawJSON(map[string]any{"Name": "Maybe Holdings"})
-		Expect(k8sClient.Patch(suiteCtx, obj, client.MergeFrom(base))).To(Succeed())
-		startManager()
+			stopManager()
+			DeferCleanup(func() {
+				if stopMgr == nil {
+					startManager()
+				}
+			})
+			// Forget the record the identity created, as if the create's answer was lost.
+			Expect(emu.SetFields("Account", created, map[string]any{"Name": "Someone else's"})).To(Succeed())
+			for range landed {
+				_, err := emu.Seed("Account", map[string]any{"Name": name, "Description": "after restart"})
+				Expect(err).NotTo(HaveOccurred())
+			}
+			Expect(k8sClient.Get(suiteCtx, nsName(ns, "pending"), obj)).To(Succeed())
+			base := obj.DeepCopy()
+			since := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
+			obj.Annotations[sfv1.AnnotationState] = `{"pending":{"key":"externalId/0","type":"Account","since":"` + since + `"}}`
+			// A new generation, so waiting for its Ready condition waits for the controller.
+			obj.Spec.Traits = rawJSON(map[string]any{"Name": name, "Description": "after restart"})
+			Expect(k8sClient.Patch(suiteCtx, obj, client.MergeFrom(base))).To(Succeed())
+			startManager()
 
-		obj = waitIdentity(ns, "pending", sfv1.ReasonCreateIncomplete)
-		Expect(readyCondition(obj).Message).To(ContainSubstring(sfv1.AnnotationState))
-		Consistently(func() int { return len(emu.Records("Account")) }, "1s").Should(Equal(accounts))
-	})
+			obj = waitIdentity(ns, "pending", reason)
+			matching := 0
+			for _, a := range emu.Records("Account") {
+				if a["Name"] == name {
+					matching++
+				}
+			}
+			Expect(matching).To(Equal(wantAccounts))
+			if reason == sfv1.ReasonCreateIncomplete {
+				Expect(readyCondition(obj).Message).To(ContainSubstring(sfv1.AnnotationState))
+				return
+			}
+			Expect(stateOf(obj).Pending).To(BeNil())
+			Expect(stateOf(obj).Records).To(ConsistOf(HaveField("Created", true)))
+		},
+		Entry("it landed: the record is adopted, nothing is created", 1, sfv1.ReasonSynced, 1),
+		Entry("it never arrived: created once", 0, sfv1.ReasonSynced, 1),
+		Entry("two candidates: a person decides", 2, sfv1.ReasonCreateIncomplete, 2),
+	)
 })
 
 var _ = Describe("SalesforceIdentity state survives restarts", func() {

@@ -267,10 +267,20 @@ func (s *identitySync) syncTarget(ctx context.Context, i int, t mapping.Target) 
 	}
 	s.state.remove(key)
 	if p := s.state.Pending; p != nil && p.Key == key {
-		return &syncFailure{outcome: outcome{reason: sfv1.ReasonCreateIncomplete, stalled: true,
-			message: fmt.Sprintf("A create of %s for externalId[%d] was sent at %s but its outcome was never recorded, so it may exist in Salesforce. "+
-				"Check Salesforce: to adopt the record put its ID in the %s annotation; to create it anew remove the \"pending\" entry from that annotation",
-				p.Type, i, p.Since.UTC().Format(time.RFC3339), sfv1.AnnotationState)}}
+		landed, err := s.resolvePending(ctx, i, t, p)
+		if err != nil {
+			return err
+		}
+		s.state.Pending = nil
+		if landed != "" {
+			// The lost create did reach Salesforce: adopt it as ours and bring it up to date.
+			s.state.set(managedRecord{Key: key, Type: t.SObject, ID: landed, Created: true})
+			if _, err := s.conn.api.Save(ctx, salesforce.RecordWrite{SObject: t.SObject, ID: landed, Fields: t.Fields}); err != nil {
+				return err
+			}
+			s.done[key] = sfv1.RecordCreated
+			return s.persist(ctx, false)
+		}
 	}
 
 	// Crossplane's pending-create guard: the marker is stored with an optimistic lock before
@@ -508,4 +518,39 @@ func (s *identitySync) recordWrites() {
 			}
 		}
 	}
+}
+
+// resolvePending finds out whether a create whose outcome was never recorded reached
+// Salesforce, so the controller neither duplicates it nor gives up: crossplane stops at this
+// point and asks a human. It waits until any request still in flight must have finished, then
+// looks for a record of the type with the planned field values created since the marker.
+// One match is the lost record; none means it never arrived; several, or no field to match
+// by, leave the decision to a person.
+func (s *identitySync) resolvePending(ctx context.Context, i int, t mapping.Target, p *pendingCreate) (string, error) {
+	if wait := p.Since.Add(s.r.pendingGrace()).Sub(s.now); wait > 0 {
+		return "", &syncFailure{outcome: outcome{reason: sfv1.ReasonSalesforceUnavailable, progressing: true,
+			message: fmt.Sprintf("A create of %s for externalId[%d] got no answer; checking whether it reached Salesforce once requests in flight have ended", p.Type, i)},
+			requeueAfter: wait}
+	}
+	incomplete := func(detail string) error {
+		return &syncFailure{outcome: outcome{reason: sfv1.ReasonCreateIncomplete, stalled: true,
+			message: fmt.Sprintf("A create of %s for externalId[%d] was sent at %s but its outcome was never recorded, and %s. "+
+				"Check Salesforce: to adopt the record put its ID in the %s annotation; to create it anew remove the \"pending\" entry from that annotation",
+				p.Type, i, p.Since.UTC().Format(time.RFC3339), detail, sfv1.AnnotationState)}}
+	}
+	// A minute of margin for the difference between our clock and Salesforce's.
+	ids, err := s.conn.client.FindCreatedSince(ctx, t.SObject, t.Fields, p.Since.Add(-time.Minute))
+	switch {
+	case errors.Is(err, salesforce.ErrNoMatchableFields):
+		return "", incomplete("its fields give nothing to look it up by")
+	case err != nil && salesforce.IsPermanent(err):
+		return "", incomplete(fmt.Sprintf("looking it up failed: %v", err))
+	case err != nil:
+		return "", err
+	case len(ids) > 1:
+		return "", incomplete(fmt.Sprintf("%d records match it (%s)", len(ids), strings.Join(ids, ", ")))
+	case len(ids) == 1:
+		return ids[0], nil
+	}
+	return "", nil
 }

@@ -1,0 +1,72 @@
+package salesforce_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/destinations/salesforce-controller/salesforce"
+)
+
+func TestFindCreatedSince(t *testing.T) {
+	org := startEmulator(t, emuOptions)
+	c := org.client(t, passwordCreds())
+	ctx := ctxFor(t)
+	before := time.Now().Add(-time.Minute)
+	old, err := org.emu.Seed("Account", map[string]any{"Name": "O'Brien & Sons", "CreatedDate": "2020-01-01T00:00:00.000+0000"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := c.Create(ctx, "Account", map[string]any{"Name": "O'Brien & Sons", "Description": "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	cases := map[string]struct {
+		fields map[string]any
+		since  time.Time
+		want   []string
+		err    error
+	}{
+		"only the record created in the window": {
+			fields: map[string]any{"Name": "O'Brien & Sons"}, since: before, want: []string{fresh},
+		},
+		"both when the window is wide": {
+			fields: map[string]any{"Name": "O'Brien & Sons"}, since: time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC), want: []string{fresh, old},
+		},
+		"non-string values are not matched on": {
+			fields: map[string]any{"Name": "O'Brien & Sons", "NumberOfEmployees": 3}, since: before, want: []string{fresh},
+		},
+		"nothing when a field differs": {
+			fields: map[string]any{"Name": "O'Brien & Sons", "Description": "y"}, since: before, want: nil,
+		},
+		"an injection attempt is only a value": {
+			fields: map[string]any{"Name": "x' OR Name != '"}, since: before, want: nil,
+		},
+		"no usable field": {
+			fields: map[string]any{"NumberOfEmployees": 3}, since: before, err: salesforce.ErrNoMatchableFields,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			got, err := c.FindCreatedSince(ctx, "Account", tc.fields, tc.since)
+			if tc.err != nil {
+				if !errors.Is(err, tc.err) {
+					t.Fatalf("err = %v; want %v", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("got %v; want %v", got, tc.want)
+			}
+			for i := range got {
+				if got[i] != tc.want[i] {
+					t.Fatalf("got %v; want %v", got, tc.want)
+				}
+			}
+		})
+	}
+}
