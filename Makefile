@@ -3,6 +3,8 @@ IMG ?= salesforce-controller:dev
 ENVTEST_K8S_VERSION ?= 1.37.2
 CONTROLLER_GEN ?= go tool controller-gen
 GO_TEST_FLAGS ?=
+FAULT_N ?= 500
+FUZZ_TIME ?= 15s
 BIN ?= bin
 
 .DEFAULT_GOAL := help
@@ -46,6 +48,8 @@ envtest: ## Build (once) the kube-apiserver and etcd used by the tests.
 test: manifests generate vet envtest ## Run unit, envtest and end-to-end tests.
 	KUBEBUILDER_ASSETS="$$(hack/envtest-assets.sh)" go test $(GO_TEST_FLAGS) ./... -timeout 30m
 	@$(MAKE) --no-print-directory test-e2e
+	@$(MAKE) --no-print-directory test-faults
+	@$(MAKE) --no-print-directory fuzz
 
 ##@ Build
 
@@ -91,3 +95,20 @@ dev: ## Run a local control plane, the emulator (or the org in SALESFORCE_*), th
 .PHONY: test-e2e
 test-e2e: envtest ## End-to-end tests: the built manager with config/ flags and RBAC, the emulator, kubectl.
 	KUBEBUILDER_ASSETS="$$(hack/envtest-assets.sh)" go test $(GO_TEST_FLAGS) -tags e2e -count=1 -v -timeout 15m ./hack/e2e/
+
+.PHONY: bench
+bench: envtest ## Benchmark batching on and off against the emulator at 50 ms per call (BENCH_N=10000 for the big run, BENCH_OUT for the JSON path).
+	go run ./hack/bench
+
+.PHONY: test-faults
+test-faults: envtest ## Crash and fault suite: FAULT_N identities (default 500) under kills, restarts and Salesforce faults.
+	KUBEBUILDER_ASSETS="$$(hack/envtest-assets.sh)" FAULT_N=$(FAULT_N) go test $(GO_TEST_FLAGS) -tags faults -count=1 -v -timeout 40m -run TestCrashesAndFaults ./hack/faults/
+
+.PHONY: fuzz
+fuzz: ## Run each fuzz target for FUZZ_TIME (default 15s).
+	@set -e; for target in $$(grep -rl --include='*_test.go' '^func Fuzz' salesforce | xargs -n1 dirname | sort -u); do \
+		for fn in $$(grep -h '^func Fuzz' $$target/*_test.go | sed 's/func \(Fuzz[A-Za-z0-9_]*\).*/\1/'); do \
+			echo "fuzz $$fn in ./$$target for $(FUZZ_TIME)"; \
+			go test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZ_TIME) ./$$target; \
+		done; \
+	done

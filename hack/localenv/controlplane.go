@@ -16,6 +16,9 @@ type ControlPlane struct {
 	env *envtest.Environment
 	// AdminKubeconfig is a kubeconfig for a system:masters user, which may also impersonate.
 	AdminKubeconfig []byte
+	// restartedAPIServer is the kube-apiserver RestartAPIServer started, which envtest does
+	// not know about.
+	restartedAPIServer *Process
 }
 
 // StartControlPlane starts kube-apiserver and etcd from assetsDir and creates the admin user.
@@ -55,6 +58,9 @@ func (cp *ControlPlane) WriteAdminKubeconfig(path string) error {
 
 // Stop ends kube-apiserver and etcd and removes their data and certificate directories.
 func (cp *ControlPlane) Stop() error {
+	if cp.restartedAPIServer != nil {
+		_ = cp.restartedAPIServer.Stop(30 * time.Second)
+	}
 	if err := cp.env.Stop(); err != nil {
 		return fmt.Errorf("stop kube-apiserver and etcd: %w", err)
 	}

@@ -21,6 +21,8 @@ type EmulatorOptions struct {
 	Username, Password, SecurityToken string
 	// Seed is the JSON seed document ({"Contact":[{...}]}); empty seeds nothing.
 	Seed string
+	// Args are extra flags, such as --daily-limit.
+	Args []string
 }
 
 // Emulator is a running salesforce-emulator process and a client of its admin API.
@@ -50,6 +52,7 @@ func StartEmulator(ctx context.Context, bin, dir string, opts EmulatorOptions) (
 		}
 		args = append(args, "--seed", seedPath)
 	}
+	args = append(args, opts.Args...)
 	announced := newLineWatcher("salesforce emulator listening on ")
 	proc, err := StartProcess("salesforce-emulator", bin, args, nil, filepath.Join(dir, "emulator.log"), announced)
 	if err != nil {

@@ -103,3 +103,16 @@ func (p *Process) WaitWhileRunning(ctx context.Context, interval, timeout time.D
 		return check(ctx)
 	})
 }
+
+// Kill ends the process with SIGKILL, as a node failure or an OOM kill would, and waits until
+// it is gone. Nothing of the program's own shutdown runs.
+func (p *Process) Kill() error {
+	if !p.Running() {
+		return nil
+	}
+	if err := p.cmd.Process.Kill(); err != nil {
+		return fmt.Errorf("kill %s: %w", p.Name, err)
+	}
+	<-p.done
+	return nil
+}

@@ -1,0 +1,11 @@
+// Package faults holds the crash and fault suite of salesforce-controller (make test-faults):
+// the manager binary, a real kube-apiserver and etcd and the Salesforce emulator, with the
+// manager SIGKILLed and restarted, kube-apiserver restarted, and Salesforce answering 5xx,
+// row locks, hangs, slow answers past the client timeout, an expiry of every session and a
+// burst of REQUEST_LIMIT_EXCEEDED, while a share of the identities is edited. Afterwards every
+// identity must be Ready, with exactly one Salesforce record whose fields equal its final spec.
+//
+// The tests sit behind the faults build tag so that go test ./... stays quick. FAULT_N sets
+// the number of identities (default 500), FAULT_SEED the random schedule, FAULT_KILLS the
+// number of manager kills (default 3).
+package faults
