@@ -11,6 +11,7 @@ import (
 	"encoding/pem"
 	"encoding/xml"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -304,14 +305,14 @@ func TestLoginFailures(t *testing.T) {
 }
 
 func TestSOAPPasswordExpired(t *testing.T) {
-	org := newFakeOrg(t)
-	org.loginBody = "soap_login.xml"
-	org.handle("GET", "/never", nil)
 	body := strings.Replace(fixture(t, "soap_login.xml", "http://x"), "<passwordExpired>false", "<passwordExpired>true", 1)
-	srv := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(body)) })
-	c := newTestClient(t, org, Credentials{Username: "u", Password: "p"})
-	org.srv.Config.Handler = srv
-	err := c.Login(testContext(t))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(body)) }))
+	defer srv.Close()
+	c, err := New(Config{LoginURL: srv.URL, Credentials: Credentials{Username: "u", Password: "p"}, HTTPClient: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.Login(testContext(t))
 	if !IsAuth(err) || !strings.Contains(err.Error(), "INVALID_OPERATION_WITH_EXPIRED_PASSWORD") {
 		t.Fatalf("Login() = %v, want expired password auth error", err)
 	}

@@ -109,13 +109,15 @@ func (c *Client) runChunks(ctx context.Context, op string, chunks []chunk, pack 
 			continue
 		}
 		for j, r := range resps {
-			out[start+j] = chunkOutcome{status: r.StatusCode, body: r.Body, err: withOpIfNone(r.Err, op)}
+			out[start+j] = chunkOutcome{status: r.StatusCode, body: r.Body, err: setOp(r.Err, op)}
 		}
 	}
 	return out, nil
 }
 
-func withOpIfNone(err error, op string) error {
+// setOp names the operation the caller asked for in a subrequest's error,
+// instead of the Composite call that carried it.
+func setOp(err error, op string) error {
 	if e, ok := asError(err); ok {
 		e.Operation = op
 	}

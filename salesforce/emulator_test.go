@@ -130,9 +130,12 @@ func TestEmulatorRecordLifecycle(t *testing.T) {
 	if err != nil || res.ID != id || res.Created {
 		t.Fatalf("Upsert(existing) = %+v, %v", res, err)
 	}
-	res, err = c.Upsert(ctx, "Lead", "Email", "new person@example.com", map[string]any{"LastName": "New", "Company": "X"})
-	if err != nil && !salesforce.IsPermanent(err) {
+	res, err = c.Upsert(ctx, "Lead", "Email", "new.person@example.com", map[string]any{"LastName": "New", "Company": "X", "Email": "ignored@example.com"})
+	if err != nil || !res.Created || res.ID == id {
 		t.Fatalf("Upsert(new) = %+v, %v", res, err)
+	}
+	if rec, err := c.Get(ctx, "Lead", res.ID, []string{"Email"}); err != nil || rec.String("Email") != "new.person@example.com" {
+		t.Fatalf("upserted lead = %v, %v", rec, err)
 	}
 	if _, err := c.Create(ctx, "Lead", map[string]any{"LastName": "Dup", "Company": "Y", "Email": "alex@example.com"}); err != nil {
 		t.Fatalf("second lead: %v", err)

@@ -58,7 +58,7 @@ func (c *Client) FindLeadsByEmail(ctx context.Context, emails []string) (map[str
 			}
 			for _, r := range resps {
 				if r.Err != nil {
-					return nil, withOpIfNone(r.Err, op)
+					return nil, setOp(r.Err, op)
 				}
 				var page queryPage
 				if err := jsonUnmarshal(r.Body, &page); err != nil {

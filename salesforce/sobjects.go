@@ -150,7 +150,7 @@ func (c *Client) Upsert(ctx context.Context, sobject, externalIDField, value str
 	if err := checkPathValue(value); err != nil {
 		return UpsertResult{}, withOp(err, op)
 	}
-	resp, err := c.call(ctx, op, http.MethodPatch, pathJoin("sobjects", sobject, externalIDField, value), nonNil(fields))
+	resp, err := c.call(ctx, op, http.MethodPatch, pathJoin("sobjects", sobject, externalIDField, value), upsertBody(fields, externalIDField))
 	if err != nil {
 		return UpsertResult{}, err
 	}
@@ -217,6 +217,18 @@ func withOp(err error, op string) error {
 		e.Operation = op
 	}
 	return err
+}
+
+// upsertBody leaves out Id and the external ID field: the URL carries the
+// key, and Salesforce rejects a body that repeats it.
+func upsertBody(fields map[string]any, externalIDField string) map[string]any {
+	body := make(map[string]any, len(fields))
+	for k, v := range fields {
+		if !strings.EqualFold(k, "Id") && !strings.EqualFold(k, externalIDField) {
+			body[k] = v
+		}
+	}
+	return body
 }
 
 // nonNil sends {} rather than null for a nil map, which Salesforce rejects.
