@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -160,6 +161,9 @@ func (e *Emulator) applyFaults(w http.ResponseWriter, r *http.Request) bool {
 	}
 	switch {
 	case f.Hang:
+		// The server notices a client that gives up only once the request body has been
+		// read; without this a hung POST would outlive its client and block shutdown.
+		_, _ = io.Copy(io.Discard, r.Body)
 		<-r.Context().Done()
 		return true
 	case f.Drop:
