@@ -61,7 +61,8 @@ func (s *identitySync) run(ctx context.Context) (outcome, ctrl.Result, error) {
 	hash := s.planHash(plan)
 	s.state.keep(planKeys(plan))
 	interval := driftInterval(s.dest)
-	driftDue := interval > 0 && (s.state.CheckedAt == nil || s.now.Sub(s.state.CheckedAt.Time) >= interval)
+	driftDue := (interval > 0 && (s.state.CheckedAt == nil || s.now.Sub(s.state.CheckedAt.Time) >= interval)) ||
+		(s.state.VerifyAfter != nil && !s.now.Before(s.state.VerifyAfter.Time))
 	upToDate := s.state.Hash == hash && s.complete(plan) && s.state.Pending == nil
 
 	if upToDate && !driftDue {
@@ -87,9 +88,15 @@ func (s *identitySync) run(ctx context.Context) (outcome, ctrl.Result, error) {
 	}
 	// Whatever happened, the IDs learnt so far are recorded before the reconcile returns.
 	s.stampWrites()
-	if err == nil {
+	switch {
+	case err == nil:
 		s.state.Hash = hash
 		s.state.CheckedAt = &metav1.Time{Time: s.now}
+		if s.state.VerifyAfter != nil && !s.now.Before(s.state.VerifyAfter.Time) {
+			s.state.VerifyAfter = nil // this reconcile wrote or read everything after the grace
+		}
+	case outcomeUnknown(err):
+		s.state.VerifyAfter = &metav1.Time{Time: s.now.Add(s.r.pendingGrace())}
 	}
 	if perr := s.persist(ctx, false); perr != nil {
 		return outcome{}, ctrl.Result{}, errors.Join(err, perr)
@@ -179,6 +186,16 @@ func (s *identitySync) syncLead(ctx context.Context, lp *mapping.LeadPlan) error
 		}
 	}
 	s.state.remove(leadKey)
+	if p := s.state.Pending; p != nil && p.Key == leadKey {
+		// A create of this Lead got no answer. Once it can no longer land, the lookup below
+		// finds it if it did.
+		if wait := p.Since.Add(s.r.pendingGrace()).Sub(s.now); wait > 0 {
+			return &syncFailure{outcome: outcome{reason: sfv1.ReasonSalesforceUnavailable, progressing: true,
+				message: "A create of the Lead got no answer; looking it up by email once requests in flight have ended"},
+				requeueAfter: wait}
+		}
+		s.state.Pending = nil
+	}
 
 	matches, err := s.conn.api.FindLeadsByEmail(ctx, lp.Email)
 	if err != nil {
@@ -192,7 +209,7 @@ func (s *identitySync) syncLead(ctx context.Context, lp *mapping.LeadPlan) error
 	}
 	switch len(live) {
 	case 0:
-		id, err := s.conn.api.Save(ctx, salesforce.RecordWrite{SObject: "Lead", Fields: lp.LeadFields})
+		id, err := s.create(ctx, leadKey, salesforce.RecordWrite{SObject: "Lead", Fields: lp.LeadFields})
 		if err != nil {
 			return err
 		}
@@ -283,35 +300,55 @@ func (s *identitySync) syncTarget(ctx context.Context, i int, t mapping.Target) 
 		}
 	}
 
-	// Crossplane's pending-create guard: the marker is stored with an optimistic lock before
-	// the create, so a stale view of the object cannot send a second create.
-	s.state.Pending = &pendingCreate{Key: key, Type: t.SObject, Since: metav1.Time{Time: s.now}}
-	if err := s.persist(ctx, true); err != nil {
-		s.state.Pending = nil
-		return err
-	}
-	id, err := s.conn.api.Save(ctx, salesforce.RecordWrite{SObject: t.SObject, Fields: t.Fields})
+	id, err := s.create(ctx, key, salesforce.RecordWrite{SObject: t.SObject, Fields: t.Fields})
 	if err != nil {
-		if answeredWithoutCreating(err) {
-			s.state.Pending = nil
-		}
 		return err
 	}
-	s.state.Pending = nil
 	s.state.set(managedRecord{Key: key, Type: t.SObject, ID: id, Created: true})
 	s.done[key] = sfv1.RecordCreated
 	return s.persist(ctx, false)
 }
 
-// answeredWithoutCreating reports failures after which the record certainly does not exist:
-// Salesforce answered with an error of its own. A timeout or a dropped connection leaves the
-// outcome unknown.
-func answeredWithoutCreating(err error) bool {
-	var sfErr *salesforce.Error
-	if !errors.As(err, &sfErr) || sfErr.StatusCode == 0 {
+// create sends a create behind crossplane's pending-create guard: the marker is stored, with
+// an optimistic lock so a stale view of the object cannot send a second create, before the
+// request goes out, and cleared once Salesforce has answered either way.
+func (s *identitySync) create(ctx context.Context, key string, w salesforce.RecordWrite) (string, error) {
+	s.state.Pending = &pendingCreate{Key: key, Type: w.SObject, Since: metav1.Time{Time: s.now}, Match: salesforce.MatchFields(w.Fields)}
+	if err := s.persist(ctx, true); err != nil {
+		s.state.Pending = nil
+		return "", err
+	}
+	id, err := s.conn.api.Save(ctx, w)
+	if err != nil {
+		if answeredWithoutCreating(err) {
+			s.state.Pending = nil
+		}
+		return "", err
+	}
+	s.state.Pending = nil
+	return id, nil
+}
+
+// outcomeUnknown reports failures after which a write may still land: no answer came back
+// (timeout, dropped connection) or something other than Salesforce answered (a gateway's
+// HTML page).
+func outcomeUnknown(err error) bool {
+	var failure *syncFailure
+	var invalid *mapping.ValidationError
+	if errors.As(err, &failure) || errors.As(err, &invalid) || apierrors.IsConflict(err) {
 		return false
 	}
-	return sfErr.StatusCode < 500 || sfErr.Code != ""
+	if _, isAPIError := err.(apierrors.APIStatus); isAPIError {
+		return false
+	}
+	return !answeredWithoutCreating(err)
+}
+
+// answeredWithoutCreating reports failures after which the record certainly does not exist:
+// Salesforce itself answered with an error code (for a batch, the row's own code).
+func answeredWithoutCreating(err error) bool {
+	var sfErr *salesforce.Error
+	return errors.As(err, &sfErr) && sfErr.Code != "" && sfErr.Code != salesforce.CodeUnexpectedResponse
 }
 
 // checkDrift reads the managed fields back and re-applies those someone changed in Salesforce.
@@ -458,18 +495,21 @@ func (s *identitySync) planHash(plan mapping.Plan) string {
 }
 
 func (s *identitySync) untilDriftCheck(interval time.Duration) time.Duration {
-	if interval <= 0 {
-		return 0
+	var wait time.Duration
+	if interval > 0 {
+		last := s.now
+		if s.state.CheckedAt != nil {
+			last = s.state.CheckedAt.Time
+		}
+		wait = jitter(last.Add(interval).Sub(s.now))
 	}
-	last := s.now
-	if s.state.CheckedAt != nil {
-		last = s.state.CheckedAt.Time
+	if v := s.state.VerifyAfter; v != nil && (wait == 0 || v.Sub(s.now) < wait) {
+		wait = v.Sub(s.now)
 	}
-	wait := last.Add(interval).Sub(s.now)
-	if wait < time.Second {
+	if wait != 0 && wait < time.Second {
 		wait = time.Second
 	}
-	return jitter(wait)
+	return wait
 }
 
 func driftInterval(dest *sfv1.SalesforceDestination) time.Duration {
@@ -539,7 +579,11 @@ func (s *identitySync) resolvePending(ctx context.Context, i int, t mapping.Targ
 				p.Type, i, p.Since.UTC().Format(time.RFC3339), detail, sfv1.AnnotationState)}}
 	}
 	// A minute of margin for the difference between our clock and Salesforce's.
-	ids, err := s.conn.client.FindCreatedSince(ctx, t.SObject, t.Fields, p.Since.Add(-time.Minute))
+	match := p.Match
+	if len(match) == 0 {
+		match = salesforce.MatchFields(t.Fields)
+	}
+	ids, err := s.conn.client.FindCreatedSince(ctx, t.SObject, match, p.Since.Add(-time.Minute))
 	switch {
 	case errors.Is(err, salesforce.ErrNoMatchableFields):
 		return "", incomplete("its fields give nothing to look it up by")

@@ -27,6 +27,9 @@ type syncState struct {
 	// due an interval later. It lives here, not only in status, because the cache may not
 	// have seen the latest status when the next reconcile runs.
 	CheckedAt *metav1.Time `json:"checkedAt,omitempty"`
+	// VerifyAfter asks for a read-back once any write whose answer was lost can no longer
+	// land: such a write may arrive after a newer one and undo it.
+	VerifyAfter *metav1.Time `json:"verifyAfter,omitempty"`
 	// Pending marks a create whose outcome is not yet recorded. Found on a later reconcile it
 	// means the controller stopped between sending the create and recording its ID.
 	Pending *pendingCreate `json:"pending,omitempty"`
@@ -47,6 +50,9 @@ type pendingCreate struct {
 	Key   string      `json:"key"`
 	Type  string      `json:"type"`
 	Since metav1.Time `json:"since"`
+	// Match holds the values the create sent that the record can be found again by; the
+	// spec may have changed by the time the outcome is looked for.
+	Match map[string]string `json:"match,omitempty"`
 }
 
 func loadState(obj *sfv1.SalesforceIdentity) (syncState, error) {
@@ -115,5 +121,5 @@ func (s *syncState) keep(keys map[string]bool) {
 }
 
 func (s *syncState) empty() bool {
-	return len(s.Records) == 0 && s.Hash == "" && s.CheckedAt == nil && s.Pending == nil
+	return len(s.Records) == 0 && s.Hash == "" && s.CheckedAt == nil && s.Pending == nil && s.VerifyAfter == nil
 }

@@ -14,16 +14,10 @@ var ErrNoMatchableFields = &Error{Code: CodeInvalidInput, Message: "no string fi
 // maxMatchFields bounds the WHERE clause; a handful of equal fields identifies a record well.
 const maxMatchFields = 5
 
-// FindCreatedSince returns the IDs of sobject records created at or after since whose
-// string fields equal the given ones. A writer that sent a create and never learnt its
-// outcome (timeout, crash) uses it to tell "it landed" from "it never arrived" before it
-// creates again. Only short string values are matched: long text areas cannot be filtered
-// in SOQL, and numbers or dates may come back reformatted.
-func (c *Client) FindCreatedSince(ctx context.Context, sobject string, fields map[string]any, since time.Time) ([]string, error) {
-	const op = "find created records"
-	if err := checkSObject(sobject); err != nil {
-		return nil, withOp(err, op)
-	}
+// MatchFields picks the fields a record can be found again by: short string values (long text
+// areas cannot be filtered in SOQL, and numbers or dates may come back reformatted), at most
+// a handful, chosen in name order so the choice is stable.
+func MatchFields(fields map[string]any) map[string]string {
 	var names []string
 	for name, v := range fields {
 		s, ok := v.(string)
@@ -32,16 +26,40 @@ func (c *Client) FindCreatedSince(ctx context.Context, sobject string, fields ma
 		}
 		names = append(names, name)
 	}
-	if len(names) == 0 {
-		return nil, ErrNoMatchableFields
-	}
 	sort.Strings(names)
 	if len(names) > maxMatchFields {
 		names = names[:maxMatchFields]
 	}
+	match := make(map[string]string, len(names))
+	for _, name := range names {
+		match[name] = fields[name].(string)
+	}
+	return match
+}
+
+// FindCreatedSince returns the IDs of sobject records created at or after since whose fields
+// equal match (see MatchFields). A writer that sent a create and never learnt its outcome
+// (timeout, crash) uses it to tell "it landed" from "it never arrived" before it creates
+// again.
+func (c *Client) FindCreatedSince(ctx context.Context, sobject string, match map[string]string, since time.Time) ([]string, error) {
+	const op = "find created records"
+	if err := checkSObject(sobject); err != nil {
+		return nil, withOp(err, op)
+	}
+	names := make([]string, 0, len(match))
+	for name := range match {
+		if err := checkFieldNames([]string{name}); err != nil {
+			return nil, withOp(err, op)
+		}
+		names = append(names, name)
+	}
+	if len(names) == 0 {
+		return nil, ErrNoMatchableFields
+	}
+	sort.Strings(names)
 	conds := make([]string, len(names))
 	for i, name := range names {
-		conds[i] = fmt.Sprintf("%s = %s", name, QuoteSOQL(fields[name].(string)))
+		conds[i] = fmt.Sprintf("%s = %s", name, QuoteSOQL(match[name]))
 	}
 	// CreatedDate is compared here rather than in SOQL so the query stays within the
 	// simplest filter syntax every org accepts; LIMIT keeps a common value cheap.

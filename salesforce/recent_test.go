@@ -49,7 +49,7 @@ func TestFindCreatedSince(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			got, err := c.FindCreatedSince(ctx, "Account", tc.fields, tc.since)
+			got, err := c.FindCreatedSince(ctx, "Account", salesforce.MatchFields(tc.fields), tc.since)
 			if tc.err != nil {
 				if !errors.Is(err, tc.err) {
 					t.Fatalf("err = %v; want %v", err, tc.err)
@@ -68,5 +68,25 @@ func TestFindCreatedSince(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestMatchFields(t *testing.T) {
+	long := make([]byte, 300)
+	for i := range long {
+		long[i] = 'x'
+	}
+	got := salesforce.MatchFields(map[string]any{
+		"Name": "Acme", "Description": string(long), "NumberOfEmployees": 3, "Site": "",
+		"A1": "a", "A2": "b", "A3": "c", "A4": "d", "Bad Name": "e",
+	})
+	want := map[string]string{"A1": "a", "A2": "b", "A3": "c", "A4": "d", "Name": "Acme"}
+	if len(got) != len(want) {
+		t.Fatalf("MatchFields = %v; want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Fatalf("MatchFields = %v; want %v", got, want)
+		}
 	}
 }
