@@ -52,13 +52,18 @@ func run(ctx context.Context) error {
 	flag.IntVar(&cfg.n, "n", envInt("BENCH_N", 1000), "identities applied per mode (env BENCH_N)")
 	flag.StringVar(&cfg.out, "out", envString("BENCH_OUT", "bench-results.json"), "where the JSON results go (env BENCH_OUT)")
 	flag.DurationVar(&cfg.latency, "latency", 50*time.Millisecond, "latency the emulator adds to every Salesforce call")
-	flag.DurationVar(&cfg.driftInterval, "drift-interval", time.Minute, "driftCheckInterval set on the destination for the drift round")
+	flag.DurationVar(&cfg.driftInterval, "drift-interval", 0, "driftCheckInterval set on the destination for the drift round (default 1m, longer for large N)")
 	flag.IntVar(&cfg.singles, "singles", 20, "sequential single applies on the idle system")
 	flag.IntVar(&cfg.creators, "creators", 32, "concurrent clients creating the identities")
 	flag.IntVar(&cfg.profileSeconds, "profile-seconds", 20, "CPU profile of the manager during the batching-on cold sync; 0 turns it off")
 	extra := flag.String("manager-flags", envString("BENCH_MANAGER_FLAGS", defaultManagerFlags), "extra manager flags, space-separated (env BENCH_MANAGER_FLAGS)")
 	flag.Parse()
 	cfg.managerFlags = strings.Fields(*extra)
+	if cfg.driftInterval <= 0 {
+		// The edit that shortens the interval rewrites every identity first; the round must
+		// start after that rewrite ends, which takes longer the more identities there are.
+		cfg.driftInterval = max(time.Minute, time.Duration(cfg.n)*12*time.Millisecond)
+	}
 	if cfg.n < 100 {
 		return fmt.Errorf("-n must be at least 100 so that 1%% of the records can drift")
 	}

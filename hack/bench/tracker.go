@@ -134,29 +134,53 @@ func (t *tracker) waitFor(ctx context.Context, timeout time.Duration, what strin
 	}
 }
 
-// run lists and watches until ctx ends, listing again whenever the apiserver closes the watch.
+// run lists and watches until ctx ends. A watch the apiserver closes resumes from the last
+// version seen; only an expired version costs a new list, which at ten thousand objects on a
+// busy apiserver is slow enough to time out unless paged.
 func (t *tracker) run(ctx context.Context, c client.WithWatch, namespace string) {
+	rv := ""
 	for ctx.Err() == nil {
-		if err := t.watchOnce(ctx, c, namespace); err != nil && ctx.Err() == nil {
+		var err error
+		if rv == "" {
+			rv, err = t.list(ctx, c, namespace)
+		}
+		if err == nil {
+			rv, err = t.watch(ctx, c, namespace, rv)
+		}
+		if err != nil && ctx.Err() == nil {
 			logf("watch: %v; listing again", err)
+			rv = ""
 			time.Sleep(time.Second)
 		}
 	}
 }
 
-func (t *tracker) watchOnce(ctx context.Context, c client.WithWatch, namespace string) error {
-	var list sfv1.SalesforceIdentityList
-	if err := c.List(ctx, &list, client.InNamespace(namespace)); err != nil {
-		return err
+func (t *tracker) list(ctx context.Context, c client.WithWatch, namespace string) (string, error) {
+	var rv, cont string
+	for {
+		var page sfv1.SalesforceIdentityList
+		if err := c.List(ctx, &page, client.InNamespace(namespace), client.Limit(500), client.Continue(cont)); err != nil {
+			return "", err
+		}
+		now := time.Now()
+		for i := range page.Items {
+			t.observe(&page.Items[i], now)
+		}
+		if rv == "" {
+			rv = page.ResourceVersion
+		}
+		if cont = page.Continue; cont == "" {
+			return rv, nil
+		}
 	}
-	now := time.Now()
-	for i := range list.Items {
-		t.observe(&list.Items[i], now)
-	}
+}
+
+// watch follows changes from rv until the watch ends, returning the last version seen.
+func (t *tracker) watch(ctx context.Context, c client.WithWatch, namespace, rv string) (string, error) {
 	w, err := c.Watch(ctx, &sfv1.SalesforceIdentityList{}, client.InNamespace(namespace),
-		&client.ListOptions{Raw: &metav1.ListOptions{ResourceVersion: list.ResourceVersion}})
+		&client.ListOptions{Raw: &metav1.ListOptions{ResourceVersion: rv}})
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer w.Stop()
 	for ev := range w.ResultChan() {
@@ -164,10 +188,11 @@ func (t *tracker) watchOnce(ctx context.Context, c client.WithWatch, namespace s
 		case watch.Added, watch.Modified:
 			if obj, ok := ev.Object.(*sfv1.SalesforceIdentity); ok {
 				t.observe(obj, time.Now())
+				rv = obj.ResourceVersion
 			}
 		case watch.Error:
-			return fmt.Errorf("watch error: %v", ev.Object)
+			return "", fmt.Errorf("watch error: %v", ev.Object)
 		}
 	}
-	return nil
+	return rv, nil
 }
