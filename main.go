@@ -13,7 +13,9 @@ import (
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/config"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
@@ -44,8 +46,11 @@ func main() {
 	flag.StringVar(&pprofAddr, "pprof-bind-address", "", "Address of the pprof endpoint, for profiling; empty turns it off.")
 	flag.BoolVar(&leaderElect, "leader-elect", false, "Elect a leader so only one replica reconciles at a time.")
 	flag.StringVar(&leaderElectNamespace, "leader-election-namespace", "", "Namespace of the leader-election Lease; in-cluster the manager's own namespace.")
-	flag.Float64Var(&kubeQPS, "kube-api-qps", 200, "Queries per second the manager may send to the Kubernetes API.")
-	flag.IntVar(&kubeBurst, "kube-api-burst", 400, "Burst of queries the manager may send to the Kubernetes API.")
+	// Each new identity costs about four apiserver requests (state, status, event); a cold
+	// sync of ten thousand must not wait on the client-side limiter. The apiserver's own
+	// priority and fairness still protects it.
+	flag.Float64Var(&kubeQPS, "kube-api-qps", 1000, "Queries per second the manager may send to the Kubernetes API.")
+	flag.IntVar(&kubeBurst, "kube-api-burst", 2000, "Burst of queries the manager may send to the Kubernetes API.")
 	opts.BindFlags(flag.CommandLine)
 	zapOpts := zap.Options{Development: false}
 	zapOpts.BindFlags(flag.CommandLine)
@@ -78,6 +83,16 @@ func main() {
 			// hold every credential in memory.
 			DisableFor: []client.Object{&corev1.Secret{}},
 		}},
+		Cache: cache.Options{
+			// Managed fields are most of an identity's metadata and the controller never
+			// reads them.
+			DefaultTransform: cache.TransformStripManagedFields(),
+		},
+		Controller: config.Controller{
+			// One queue item may be asked to come back sooner and later by successive
+			// reconciles; the classic queue keeps the earliest, which a retry must win.
+			UsePriorityQueue: ptr(false),
+		},
 		GracefulShutdownTimeout: ptr(30 * time.Second),
 	})
 	if err != nil {

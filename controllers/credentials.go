@@ -76,11 +76,17 @@ func credentialsFromSecret(secret *corev1.Secret) (salesforce.Credentials, error
 	return creds, nil
 }
 
-// secretFingerprint hashes the Secret's data so a rotation rebuilds the client; the hash is
-// kept in memory only.
+// loginKey names what a client's login depends on in the destination's spec. Other settings
+// (drift interval, budget, mapping) change without a new login.
+func loginKey(dest *sfv1.SalesforceDestination) string {
+	return fmt.Sprintf("%s\x00%s\x00%t\x00%s", dest.UID, dest.Spec.LoginURL, dest.Spec.Sandbox, dest.Spec.APIVersion)
+}
+
+// secretFingerprint hashes the login settings and the Secret's data, so a rotation or a new
+// login URL rebuilds the client; the hash is kept in memory only.
 func secretFingerprint(dest *sfv1.SalesforceDestination, secret *corev1.Secret) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%d\x00", dest.UID, dest.Generation)
+	fmt.Fprintf(h, "%s\x00", loginKey(dest))
 	keys := make([]string, 0, len(secret.Data))
 	for k := range secret.Data {
 		keys = append(keys, k)

@@ -8,7 +8,8 @@ import (
 // Options tune the reconcilers. Their defaults suit an org of tens of thousands of identities.
 type Options struct {
 	// MaxConcurrentReconciles bounds the identity workers. Workers mostly wait on Salesforce or
-	// on a batch window, so many of them cost little and let batches fill.
+	// on a batch window, so many of them cost little; a batch can only be as large as the
+	// number of reconciles waiting at once.
 	MaxConcurrentReconciles int
 	// Batching coalesces lookups and writes of concurrent reconciles into Composite requests of
 	// sObject Collections. Off: one Salesforce call per operation.
@@ -27,7 +28,7 @@ type Options struct {
 // DefaultOptions returns the options used when no flag overrides them.
 func DefaultOptions() Options {
 	return Options{
-		MaxConcurrentReconciles: 64,
+		MaxConcurrentReconciles: 1000,
 		Batching:                true,
 		BatchWindow:             20 * time.Millisecond,
 		SalesforceTimeout:       30 * time.Second,

@@ -21,12 +21,11 @@ type connection struct {
 	// fingerprint covers everything the client was built from (spec and Secret content), so a
 	// change to either builds a new client.
 	fingerprint string
-	// generation of the destination the client was built for; identities of a newer
-	// generation wait for the destination to catch up.
-	generation int64
-	uid        types.UID
-	budget     apiBudget
-	close      func()
+	// login is the loginKey of the destination spec the client was built for; identities
+	// wait while the destination catches up with a new one.
+	login string
+	uid   types.UID
+	close func()
 }
 
 // apiBudget is the share of the org's daily allowance a destination may spend.
@@ -41,11 +40,6 @@ func (b apiBudget) exhausted(c *salesforce.Client) (bool, int, int) {
 		return false, used, max
 	}
 	return int64(used)*100 >= int64(max)*int64(b.percent), used, max
-}
-
-func (c *connection) budgetExhausted() bool {
-	exhausted, _, _ := c.budget.exhausted(c.client)
-	return exhausted
 }
 
 // registry holds the connection of every Ready destination, keyed by namespace/name.

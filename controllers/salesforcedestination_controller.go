@@ -128,7 +128,7 @@ func (r *DestinationReconciler) connect(ctx context.Context, dest *sfv1.Salesfor
 		}
 		r.registry.put(key, conn)
 	}
-	if conn.budgetExhausted() {
+	if exhausted, _, _ := (apiBudget{percent: budgetPercent(dest)}).exhausted(conn.client); exhausted {
 		// Identities that stopped at their budget make no call that would show usage
 		// dropping again; one call per resync refreshes the figure.
 		if _, _, err := conn.client.DailyAPIRequests(ctx); err != nil {
@@ -164,8 +164,7 @@ func (r *DestinationReconciler) login(ctx context.Context, dest *sfv1.Salesforce
 		return nil, err
 	}
 	log.FromContext(ctx).Info("Logged in to Salesforce", "instanceURL", sf.InstanceURL())
-	conn := &connection{client: sf, fingerprint: fingerprint, generation: dest.Generation, uid: dest.UID,
-		budget: apiBudget{percent: budgetPercent(dest)}}
+	conn := &connection{client: sf, fingerprint: fingerprint, login: loginKey(dest), uid: dest.UID}
 	if r.Options.Batching {
 		b := newBatchAPI(sf, r.Options.BatchWindow)
 		conn.api, conn.close = b, b.Close

@@ -28,6 +28,8 @@ type IdentityReconciler struct {
 	registry *registry
 	metrics  *metrics
 	now      func() time.Time
+	// startedAt bounds how long requests of an earlier process may still land.
+	startedAt time.Time
 }
 
 // +kubebuilder:rbac:groups=salesforce.destinations.dev,resources=salesforceidentities,verbs=get;list;watch;patch
@@ -50,7 +52,15 @@ func (r *IdentityReconciler) Reconcile(ctx context.Context, req ctrl.Request) (r
 		if equality.Semantic.DeepEqual(base.Status, obj.Status) {
 			return
 		}
-		if err := r.Status().Patch(ctx, obj, client.MergeFrom(base)); err != nil && !apierrors.IsNotFound(err) {
+		// The status was computed from the cached object. The optimistic lock refuses it if
+		// that view was stale (e.g. a reconcile woken by our own annotation write while the
+		// cache lags), instead of overwriting a newer status; the fresh view comes next.
+		err := r.Status().Patch(ctx, obj, client.MergeFromWithOptions(base, client.MergeFromWithOptimisticLock{}))
+		switch {
+		case err == nil, apierrors.IsNotFound(err):
+		case apierrors.IsConflict(err):
+			res, reterr = ctrl.Result{RequeueAfter: time.Second}, nil
+		default:
 			reterr = errors.Join(reterr, err)
 		}
 	}()
@@ -77,9 +87,11 @@ func (r *IdentityReconciler) Reconcile(ctx context.Context, req ctrl.Request) (r
 		if err := r.Patch(ctx, obj, client.MergeFrom(patchBase)); err != nil {
 			return ctrl.Result{}, err
 		}
+		// The answer is the stored object: the status patch below diffs against it.
+		base = obj.DeepCopy()
 	}
 
-	s := &identitySync{r: r, obj: obj, state: st, now: r.now()}
+	s := &identitySync{r: r, obj: obj, base: base, state: st, now: r.now()}
 	o, res, err := s.run(ctx)
 	if s.quiet {
 		return res, err

@@ -27,8 +27,11 @@ const defaultDriftInterval = time.Hour
 // identitySync is one reconcile of one identity: the plan, the state it started from, and what
 // it did.
 type identitySync struct {
-	r     *IdentityReconciler
-	obj   *sfv1.SalesforceIdentity
+	r   *IdentityReconciler
+	obj *sfv1.SalesforceIdentity
+	// base is what the status patch is computed against: the cached object, refreshed with
+	// the stored one whenever this reconcile writes metadata.
+	base  *sfv1.SalesforceIdentity
 	state syncState
 	now   time.Time
 
@@ -61,20 +64,22 @@ func (s *identitySync) run(ctx context.Context) (outcome, ctrl.Result, error) {
 	hash := s.planHash(plan)
 	s.state.keep(planKeys(plan))
 	interval := driftInterval(s.dest)
-	driftDue := (interval > 0 && (s.state.CheckedAt == nil || s.now.Sub(s.state.CheckedAt.Time) >= interval)) ||
+	checked := s.lastChecked()
+	driftDue := (interval > 0 && (checked == nil || !s.now.Before(driftSlot(checked.Add(interval), interval)))) ||
 		(s.state.VerifyAfter != nil && !s.now.Before(s.state.VerifyAfter.Time))
 	upToDate := s.state.Hash == hash && s.complete(plan) && s.state.Pending == nil
 
 	if upToDate && !driftDue {
 		s.writeRecords(plan, false)
-		s.obj.Status.LastDriftCheckTime = s.state.CheckedAt
+		s.obj.Status.LastDriftCheckTime = checked
 		return s.synced(), ctrl.Result{RequeueAfter: s.untilDriftCheck(interval)}, nil
 	}
-	if exhausted, used, max := s.conn.budget.exhausted(s.conn.client); exhausted {
+	budget := apiBudget{percent: budgetPercent(s.dest)}
+	if exhausted, used, max := budget.exhausted(s.conn.client); exhausted {
 		retry := s.now.Add(retryAfterBudget).UTC().Format(time.RFC3339)
 		return outcome{reason: sfv1.ReasonAPIBudgetExhausted, progressing: true,
 			message: fmt.Sprintf("Destination %q used its API budget (%d%% of the org's daily allowance: %d of %d calls used); retrying at %s",
-				s.dest.Name, s.conn.budget.percent, used, max, retry)}, ctrl.Result{RequeueAfter: retryAfterBudget}, nil
+				s.dest.Name, budget.percent, used, max, retry)}, ctrl.Result{RequeueAfter: retryAfterBudget}, nil
 	}
 
 	if upToDate {
@@ -91,7 +96,11 @@ func (s *identitySync) run(ctx context.Context) (outcome, ctrl.Result, error) {
 	switch {
 	case err == nil:
 		s.state.Hash = hash
-		s.state.CheckedAt = &metav1.Time{Time: s.now}
+		if !s.driftOnly || len(s.done) > 0 {
+			// A read-back that found nothing to fix is recorded in status only, which saves
+			// a write per identity per drift round.
+			s.state.CheckedAt = &metav1.Time{Time: s.now}
+		}
 		if s.state.VerifyAfter != nil && !s.now.Before(s.state.VerifyAfter.Time) {
 			s.state.VerifyAfter = nil // this reconcile wrote or read everything after the grace
 		}
@@ -114,7 +123,7 @@ func (s *identitySync) run(ctx context.Context) (outcome, ctrl.Result, error) {
 	}
 	s.writeRecords(plan, true)
 	s.recordWrites()
-	s.obj.Status.LastDriftCheckTime = s.state.CheckedAt
+	s.obj.Status.LastDriftCheckTime = &metav1.Time{Time: s.now}
 	return s.synced(), ctrl.Result{RequeueAfter: s.untilDriftCheck(interval)}, nil
 }
 
@@ -131,14 +140,15 @@ func (s *identitySync) connect(ctx context.Context) (outcome, ctrl.Result, bool)
 	}
 	s.dest = dest
 	conn := s.r.registry.get(key)
-	if conn != nil && conn.uid == dest.UID && conn.generation == dest.Generation {
+	if conn != nil && conn.uid == dest.UID && conn.login == loginKey(dest) {
 		s.conn = conn
 		return outcome{}, ctrl.Result{}, true
 	}
 	ready := meta.FindStatusCondition(dest.Status.Conditions, sfv1.ConditionReady)
-	if ready != nil && ready.Status == metav1.ConditionTrue && dest.Status.ObservedGeneration == dest.Generation {
-		// The destination was Ready before this process started and has not logged in here
-		// yet: wait quietly instead of flapping every identity's condition.
+	if ready != nil && ready.Status == metav1.ConditionTrue {
+		// The destination is logging in: it was Ready before this process started, or its
+		// login settings just changed. Wait quietly instead of flapping every identity's
+		// condition; if the login fails, Ready flips and the destination watch wakes us.
 		s.quiet = true
 		return outcome{}, ctrl.Result{RequeueAfter: time.Second}, false
 	}
@@ -189,7 +199,7 @@ func (s *identitySync) syncLead(ctx context.Context, lp *mapping.LeadPlan) error
 	if p := s.state.Pending; p != nil && p.Key == leadKey {
 		// A create of this Lead got no answer. Once it can no longer land, the lookup below
 		// finds it if it did.
-		if wait := p.Since.Add(s.r.pendingGrace()).Sub(s.now); wait > 0 {
+		if wait := s.pendingWait(p); wait > 0 {
 			return &syncFailure{outcome: outcome{reason: sfv1.ReasonSalesforceUnavailable, progressing: true,
 				message: "A create of the Lead got no answer; looking it up by email once requests in flight have ended"},
 				requeueAfter: wait}
@@ -322,6 +332,8 @@ func (s *identitySync) create(ctx context.Context, key string, w salesforce.Reco
 	if err != nil {
 		if answeredWithoutCreating(err) {
 			s.state.Pending = nil
+		} else {
+			s.state.Pending.Unanswered = &metav1.Time{Time: s.r.now()}
 		}
 		return "", err
 	}
@@ -484,13 +496,21 @@ func (s *identitySync) persist(ctx context.Context, optimistic bool) error {
 		patch = client.MergeFromWithOptions(patchBase, client.MergeFromWithOptimisticLock{})
 	}
 	err := s.r.Patch(ctx, s.obj, patch)
-	// The response carries the stored status; keep what this reconcile computed.
+	if err == nil {
+		// The answer is the stored object, status included: the status patch diffs against
+		// it (and locks on its resourceVersion).
+		s.obj.DeepCopyInto(s.base)
+	}
+	// Keep the status this reconcile computed.
 	s.obj.Status = *status
 	return err
 }
 
 func (s *identitySync) planHash(plan mapping.Plan) string {
-	h := sha256.Sum256([]byte(fmt.Sprintf("%s\x00%s\x00%d", plan.Hash(), s.dest.UID, s.dest.Generation)))
+	// Only the settings that change what is written count: a new drift interval or budget
+	// must not rewrite every record.
+	h := sha256.Sum256([]byte(fmt.Sprintf("%s\x00%s\x00%t\x00%t", plan.Hash(), s.dest.UID,
+		s.dest.MapsProperties(), s.dest.Spec.UseContactIDForConvertedLeads)))
 	return hex.EncodeToString(h[:])
 }
 
@@ -498,10 +518,10 @@ func (s *identitySync) untilDriftCheck(interval time.Duration) time.Duration {
 	var wait time.Duration
 	if interval > 0 {
 		last := s.now
-		if s.state.CheckedAt != nil {
-			last = s.state.CheckedAt.Time
+		if checked := s.lastChecked(); checked != nil {
+			last = checked.Time
 		}
-		wait = jitter(last.Add(interval).Sub(s.now))
+		wait = driftSlot(last.Add(interval), interval).Sub(s.now)
 	}
 	if v := s.state.VerifyAfter; v != nil && (wait == 0 || v.Sub(s.now) < wait) {
 		wait = v.Sub(s.now)
@@ -510,6 +530,27 @@ func (s *identitySync) untilDriftCheck(interval time.Duration) time.Duration {
 		wait = time.Second
 	}
 	return wait
+}
+
+// lastChecked is when the records were last confirmed: written (recorded in the state) or
+// read back without finding drift (recorded in status only).
+func (s *identitySync) lastChecked() *metav1.Time {
+	a, b := s.state.CheckedAt, s.obj.Status.LastDriftCheckTime
+	if a == nil || (b != nil && b.After(a.Time)) {
+		return b
+	}
+	return a
+}
+
+// driftSlot rounds a due time up to a grid of interval/60 (at least 5 s), so the drift checks
+// of identities synced seconds apart fall due together and are read back in one batch.
+func driftSlot(due time.Time, interval time.Duration) time.Time {
+	slot := max(interval/60, 5*time.Second)
+	rounded := due.Truncate(slot)
+	if rounded.Before(due) {
+		rounded = rounded.Add(slot)
+	}
+	return rounded
 }
 
 func driftInterval(dest *sfv1.SalesforceDestination) time.Duration {
@@ -567,7 +608,7 @@ func (s *identitySync) recordWrites() {
 // One match is the lost record; none means it never arrived; several, or no field to match
 // by, leave the decision to a person.
 func (s *identitySync) resolvePending(ctx context.Context, i int, t mapping.Target, p *pendingCreate) (string, error) {
-	if wait := p.Since.Add(s.r.pendingGrace()).Sub(s.now); wait > 0 {
+	if wait := s.pendingWait(p); wait > 0 {
 		return "", &syncFailure{outcome: outcome{reason: sfv1.ReasonSalesforceUnavailable, progressing: true,
 			message: fmt.Sprintf("A create of %s for externalId[%d] got no answer; checking whether it reached Salesforce once requests in flight have ended", p.Type, i)},
 			requeueAfter: wait}
@@ -597,4 +638,18 @@ func (s *identitySync) resolvePending(ctx context.Context, i int, t mapping.Targ
 		return ids[0], nil
 	}
 	return "", nil
+}
+
+// pendingWait is how long a lost create may still land. Counted from when it came back
+// unanswered or, for a create another process sent before it stopped, from when this
+// process started: that process's requests ended with it.
+func (s *identitySync) pendingWait(p *pendingCreate) time.Duration {
+	from := p.Since.Time
+	if p.Unanswered != nil && p.Unanswered.After(from) {
+		from = p.Unanswered.Time
+	}
+	if started := s.r.startedAt; p.Unanswered == nil && started.After(from) {
+		from = started
+	}
+	return from.Add(s.r.pendingGrace()).Sub(s.now)
 }

@@ -55,7 +55,7 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 	}
 	ir := &IdentityReconciler{
 		Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("salesforce-identity"), Options: opts,
-		registry: reg, metrics: m, now: time.Now,
+		registry: reg, metrics: m, now: time.Now, startedAt: time.Now(),
 	}
 
 	if err := ctrl.NewControllerManagedBy(mgr).

@@ -53,6 +53,10 @@ type pendingCreate struct {
 	// Match holds the values the create sent that the record can be found again by; the
 	// spec may have changed by the time the outcome is looked for.
 	Match map[string]string `json:"match,omitempty"`
+	// Unanswered is when the create came back without an answer. A batched request may have
+	// waited for a slot before it was sent, so the time to wait for it to land counts from
+	// here, not from Since.
+	Unanswered *metav1.Time `json:"unanswered,omitempty"`
 }
 
 func loadState(obj *sfv1.SalesforceIdentity) (syncState, error) {

@@ -16,7 +16,9 @@ import (
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/config"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
@@ -41,6 +43,8 @@ var (
 	mgrStopped chan struct{}
 	stopMgr    context.CancelFunc
 )
+
+var usePriorityQueue = false
 
 const (
 	emuUsername = "integration@example.com"
@@ -101,12 +105,15 @@ func startManager() {
 			DisableFor: []client.Object{&corev1.Secret{}},
 		}},
 		HealthProbeBindAddress: "0",
+		Cache:                  cache.Options{DefaultTransform: cache.TransformStripManagedFields()},
+		Controller:             config.Controller{UsePriorityQueue: &usePriorityQueue},
 	})
 	Expect(err).NotTo(HaveOccurred())
 	opts := DefaultOptions()
 	opts.BatchWindow = 5 * time.Millisecond
 	opts.DestinationResync = 2 * time.Second
 	opts.skipNameValidation = true
+	opts.SalesforceTimeout = 2 * time.Second
 	Expect(SetupWithManager(mgr, opts)).To(Succeed())
 
 	var ctx context.Context
