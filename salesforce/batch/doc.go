@@ -3,8 +3,10 @@
 // result.
 //
 // Each kind of call (lead lookups, saves, retrieves, deletes) has its own
-// queue. A queue's batch closes when it holds Options.MaxRecords entries or
-// Options.Window after its first entry, whichever comes first, and is sent
+// queue. A queue's batch closes when it holds Options.MaxRecords entries,
+// Options.Window after its latest entry (a lone request waits no longer), or
+// Options.MaxWait after its first (a steady stream leaves in full batches),
+// whichever comes first, and is sent
 // as one client call (SaveMany, DeleteMany, RetrieveMany, FindLeadsByEmail),
 // which packs up to 1,000 records into one Composite request: one API call.
 // When Options.MaxInFlight flushes of a kind are already running, a batch

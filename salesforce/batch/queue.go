@@ -36,6 +36,9 @@ type queue[Req, Res any] struct {
 
 	mu   sync.Mutex
 	open []*entry[Req, Res] // the batch still taking entries
+	// openedAt is when the open batch got its first entry; it leaves MaxWait later at the
+	// latest, however steadily entries keep coming.
+	openedAt time.Time
 	// due is set once the open batch's window has passed; the batch then
 	// leaves with the next free flush slot and keeps growing until it does.
 	due   bool
@@ -81,9 +84,18 @@ func (q *queue[Req, Res]) add(e *entry[Req, Res]) bool {
 	switch {
 	case len(q.open) >= q.opts.MaxRecords:
 		q.closeOpen()
-	case len(q.open) == 1:
+	case !q.due:
+		// The batch leaves Window after its latest entry, or MaxWait after its first.
+		now := time.Now()
+		if len(q.open) == 1 {
+			q.openedAt = now
+		}
+		wait := min(q.opts.Window, q.openedAt.Add(q.opts.MaxWait).Sub(now))
+		if q.timer != nil {
+			q.timer.Stop()
+		}
 		gen := q.gen
-		q.timer = time.AfterFunc(q.opts.Window, func() { q.windowPassed(gen) })
+		q.timer = time.AfterFunc(wait, func() { q.windowPassed(gen) })
 	}
 	q.launch()
 	return true

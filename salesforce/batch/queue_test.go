@@ -121,3 +121,31 @@ func TestQueueGrowsBatchesWhileSlotsAreBusy(t *testing.T) {
 		t.Errorf("batch sizes %v, want [1 10]", rec.sizes)
 	}
 }
+
+// A steady stream keeps one batch open until MaxWait, instead of leaving one
+// batch per Window; a lone entry still leaves after Window.
+func TestQueueStaysOpenForASteadyStream(t *testing.T) {
+	rec := &recorder{}
+	q := newQueue(Options{Window: 20 * time.Millisecond, MaxWait: 400 * time.Millisecond, MaxRecords: 1000, MaxInFlight: 4}, rec.flush)
+	defer q.close()
+	var wg sync.WaitGroup
+	for i := range 30 { // one entry every 5ms for 150ms: always within Window of the last
+		wg.Go(func() { _, _ = q.submit(context.Background(), i) })
+		time.Sleep(5 * time.Millisecond)
+	}
+	wg.Wait()
+	rec.mu.Lock()
+	sizes := slices.Clone(rec.sizes)
+	rec.mu.Unlock()
+	if len(sizes) > 2 {
+		t.Errorf("a steady stream left in %d batches %v; want it to stay together", len(sizes), sizes)
+	}
+
+	start := time.Now()
+	if _, err := q.submit(context.Background(), 99); err != nil {
+		t.Fatal(err)
+	}
+	if waited := time.Since(start); waited > 200*time.Millisecond {
+		t.Errorf("a lone entry waited %s; want about one Window", waited)
+	}
+}
