@@ -23,11 +23,13 @@ import (
 // IdentityReconciler keeps each SalesforceIdentity's records true in Salesforce.
 type IdentityReconciler struct {
 	client.Client
-	Recorder events.EventRecorder
-	Options  Options
-	registry *registry
-	metrics  *metrics
-	now      func() time.Time
+	// APIReader reads the stored object when the cached one proved stale.
+	APIReader client.Reader
+	Recorder  events.EventRecorder
+	Options   Options
+	registry  *registry
+	metrics   *metrics
+	now       func() time.Time
 	// startedAt bounds how long requests of an earlier process may still land.
 	startedAt time.Time
 }

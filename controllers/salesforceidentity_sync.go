@@ -107,7 +107,7 @@ func (s *identitySync) run(ctx context.Context) (outcome, ctrl.Result, error) {
 	case outcomeUnknown(err):
 		s.state.VerifyAfter = &metav1.Time{Time: s.now.Add(s.r.pendingGrace())}
 	}
-	if perr := s.persist(ctx, false); perr != nil {
+	if perr := s.persist(ctx); perr != nil {
 		return outcome{}, ctrl.Result{}, errors.Join(err, perr)
 	}
 	if err != nil {
@@ -306,7 +306,7 @@ func (s *identitySync) syncTarget(ctx context.Context, i int, t mapping.Target) 
 				return err
 			}
 			s.done[key] = sfv1.RecordCreated
-			return s.persist(ctx, false)
+			return s.persist(ctx)
 		}
 	}
 
@@ -316,7 +316,7 @@ func (s *identitySync) syncTarget(ctx context.Context, i int, t mapping.Target) 
 	}
 	s.state.set(managedRecord{Key: key, Type: t.SObject, ID: id, Created: true})
 	s.done[key] = sfv1.RecordCreated
-	return s.persist(ctx, false)
+	return s.persist(ctx)
 }
 
 // create sends a create behind crossplane's pending-create guard: the marker is stored, with
@@ -324,7 +324,7 @@ func (s *identitySync) syncTarget(ctx context.Context, i int, t mapping.Target) 
 // request goes out, and cleared once Salesforce has answered either way.
 func (s *identitySync) create(ctx context.Context, key string, w salesforce.RecordWrite) (string, error) {
 	s.state.Pending = &pendingCreate{Key: key, Type: w.SObject, Since: metav1.Time{Time: s.now}, Match: salesforce.MatchFields(w.Fields)}
-	if err := s.persist(ctx, true); err != nil {
+	if err := s.persist(ctx); err != nil {
 		s.state.Pending = nil
 		return "", err
 	}
@@ -477,32 +477,46 @@ func (s *identitySync) stampWrites() {
 	}
 }
 
-// persist writes the state annotation. With optimistic=true a stale object fails with a
-// conflict instead of overwriting a newer state.
-func (s *identitySync) persist(ctx context.Context, optimistic bool) error {
+// persist writes the state annotation, always with an optimistic lock: a reconcile that
+// started from a stale view of the object must never overwrite a newer state (it could drop
+// the ID of a record created meanwhile and so cause a second create). When the lock fails
+// only because something else about the object changed (a spec edit), the state this
+// reconcile started from is still the stored one, and the write is retried on the fresh
+// object.
+func (s *identitySync) persist(ctx context.Context) error {
 	if _, ok := s.obj.Annotations[sfv1.AnnotationState]; !ok && s.state.empty() {
 		// Nothing learnt yet: an empty annotation would only wake the identity again and
 		// skip its backoff.
 		return nil
 	}
+	started := s.obj.Annotations[sfv1.AnnotationState]
 	patchBase := s.obj.DeepCopy()
 	storeState(s.obj, s.state)
-	if patchBase.Annotations[sfv1.AnnotationState] == s.obj.Annotations[sfv1.AnnotationState] {
+	if started == s.obj.Annotations[sfv1.AnnotationState] {
 		return nil
 	}
 	status := s.obj.Status.DeepCopy()
-	var patch client.Patch = client.MergeFrom(patchBase)
-	if optimistic {
-		patch = client.MergeFromWithOptions(patchBase, client.MergeFromWithOptimisticLock{})
+	defer func() { s.obj.Status = *status }() // keep the status this reconcile computed
+	err := s.r.Patch(ctx, s.obj, client.MergeFromWithOptions(patchBase, client.MergeFromWithOptimisticLock{}))
+	if apierrors.IsConflict(err) {
+		fresh := &sfv1.SalesforceIdentity{}
+		if getErr := s.r.APIReader.Get(ctx, client.ObjectKeyFromObject(s.obj), fresh); getErr != nil {
+			return errors.Join(err, getErr)
+		}
+		if fresh.Annotations[sfv1.AnnotationState] != started {
+			return err // another reconcile's state is newer than ours
+		}
+		desired := s.obj.Annotations[sfv1.AnnotationState]
+		patchBase = fresh.DeepCopy()
+		fresh.DeepCopyInto(s.obj)
+		s.obj.Annotations[sfv1.AnnotationState] = desired
+		err = s.r.Patch(ctx, s.obj, client.MergeFromWithOptions(patchBase, client.MergeFromWithOptimisticLock{}))
 	}
-	err := s.r.Patch(ctx, s.obj, patch)
 	if err == nil {
 		// The answer is the stored object, status included: the status patch diffs against
 		// it (and locks on its resourceVersion).
 		s.obj.DeepCopyInto(s.base)
 	}
-	// Keep the status this reconcile computed.
-	s.obj.Status = *status
 	return err
 }
 

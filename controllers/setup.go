@@ -54,7 +54,7 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 		registry: reg, metrics: m, newClient: salesforce.New,
 	}
 	ir := &IdentityReconciler{
-		Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("salesforce-identity"), Options: opts,
+		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("salesforce-identity"), Options: opts,
 		registry: reg, metrics: m, now: time.Now, startedAt: time.Now(),
 	}
 
