@@ -36,7 +36,13 @@ func (e *env) waitConverged(ctx context.Context, n int, timeout time.Duration) (
 		e.ensureManager(ctx)
 		var list sfv1.SalesforceIdentityList
 		if err := e.k8s.List(ctx, &list, client.InNamespace(namespace)); err != nil {
-			return res, err
+			// A list of ten thousand identities can time out while the apiserver is busy
+			// catching up; only the deadline ends the wait.
+			if time.Now().After(deadline) {
+				return res, err
+			}
+			time.Sleep(2 * time.Second)
+			continue
 		}
 		reasons := map[string]int{}
 		ready := 0
