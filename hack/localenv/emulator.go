@@ -108,6 +108,12 @@ func (e *Emulator) RequestLog(ctx context.Context) ([]byte, error) {
 }
 
 func (e *Emulator) admin(ctx context.Context, method, path string, body, out any) error {
+	return CallEmulatorAdmin(ctx, e.http, e.URL, method, path, body, out)
+}
+
+// CallEmulatorAdmin sends one request to the admin API of the emulator at baseURL and decodes
+// its JSON answer into out (when out is not nil).
+func CallEmulatorAdmin(ctx context.Context, hc *http.Client, baseURL, method, path string, body, out any) error {
 	var reader io.Reader
 	if body != nil {
 		data, err := json.Marshal(body)
@@ -116,12 +122,12 @@ func (e *Emulator) admin(ctx context.Context, method, path string, body, out any
 		}
 		reader = bytes.NewReader(data)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, e.URL+path, reader)
+	req, err := http.NewRequestWithContext(ctx, method, baseURL+path, reader)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := e.http.Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", method, path, err)
 	}
