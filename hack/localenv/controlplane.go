@@ -4,9 +4,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
+	"github.com/go-logr/logr"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 )
 
 // ControlPlane is a local kube-apiserver and etcd, with nothing else: no nodes, no
@@ -21,8 +24,13 @@ type ControlPlane struct {
 	restartedAPIServer *Process
 }
 
+// quietLibraryLogs keeps envtest's own log lines (and controller-runtime's warning that no
+// logger was set) out of the programs' output; the control plane's logs are in its files.
+var quietLibraryLogs sync.Once
+
 // StartControlPlane starts kube-apiserver and etcd from assetsDir and creates the admin user.
 func StartControlPlane(assetsDir string) (*ControlPlane, error) {
+	quietLibraryLogs.Do(func() { ctrllog.SetLogger(logr.Discard()) })
 	env := &envtest.Environment{
 		BinaryAssetsDirectory:    assetsDir,
 		ControlPlaneStartTimeout: 2 * time.Minute,
