@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	sfv1 "github.com/destinations/salesforce-controller/api/v1alpha1"
@@ -120,5 +121,33 @@ func TestEveryReasonIsExercised(t *testing.T) {
 		if !strings.Contains(corpus.String(), name) && !strings.Contains(classifyTable, name) {
 			t.Errorf("%s is documented in api/v1alpha1/conditions.go but no test reaches it", m[1])
 		}
+	}
+}
+
+func TestAnnotationsChangedByOthers(t *testing.T) {
+	const pending = `{"pending":{"key":"lead","type":"Lead","since":"2026-11-29T10:00:00Z"}}`
+	const synced = `{"records":[{"key":"lead","type":"Lead","id":"00Q5g0000000001EAA"}]}`
+	cases := map[string]struct {
+		old, new map[string]string
+		want     bool
+	}{
+		"unchanged":                         {map[string]string{"a": "1"}, map[string]string{"a": "1"}, false},
+		"a user annotation":                 {map[string]string{"a": "1"}, map[string]string{"a": "2"}, true},
+		"our pre-create marker":             {nil, map[string]string{sfv1.AnnotationState: pending}, false},
+		"the outcome of a create":           {map[string]string{sfv1.AnnotationState: pending}, map[string]string{sfv1.AnnotationState: synced}, true},
+		"a person removing the marker":      {map[string]string{sfv1.AnnotationState: pending}, map[string]string{sfv1.AnnotationState: `{}`}, true},
+		"a marker and a user annotation":    {nil, map[string]string{sfv1.AnnotationState: pending, "a": "1"}, true},
+		"state unchanged, other annotation": {map[string]string{sfv1.AnnotationState: pending}, map[string]string{sfv1.AnnotationState: pending, "b": "2"}, true},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			oldObj := &sfv1.SalesforceIdentity{}
+			oldObj.Annotations = tc.old
+			newObj := &sfv1.SalesforceIdentity{}
+			newObj.Annotations = tc.new
+			if got := annotationsChangedByOthers().Update(event.UpdateEvent{ObjectOld: oldObj, ObjectNew: newObj}); got != tc.want {
+				t.Errorf("passes = %v; want %v", got, tc.want)
+			}
+		})
 	}
 }

@@ -2,6 +2,8 @@ package controllers
 
 import (
 	"context"
+	"maps"
+	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -80,7 +82,7 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("salesforceidentity").
 		For(&sfv1.SalesforceIdentity{}, builder.WithPredicates(predicate.Or(
-			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}, deletionStarted()))).
+			predicate.GenerationChangedPredicate{}, annotationsChangedByOthers(), deletionStarted()))).
 		Watches(&sfv1.SalesforceDestination{}, handler.EnqueueRequestsFromMapFunc(ir.identitiesForDestination),
 			builder.WithPredicates(destinationReadyOrSpecChanged())).
 		WithOptions(controller.Options{MaxConcurrentReconciles: opts.MaxConcurrentReconciles, RateLimiter: rateLimiter(), SkipNameValidation: &opts.skipNameValidation}).
@@ -93,6 +95,23 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 // thousand new identities are taken up.
 func rateLimiter() workqueue.TypedRateLimiter[reconcile.Request] {
 	return workqueue.NewTypedItemExponentialFailureRateLimiter[reconcile.Request](time.Second, 5*time.Minute)
+}
+
+// annotationsChangedByOthers passes annotation changes except the controller's own
+// pre-create write of a pending marker: the reconcile that wrote it is still running and
+// records the outcome itself. Every other change of the state annotation (the outcome, or a
+// person adopting a record) wakes the identity.
+func annotationsChangedByOthers() predicate.Funcs {
+	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
+		oldA, newA := maps.Clone(e.ObjectOld.GetAnnotations()), maps.Clone(e.ObjectNew.GetAnnotations())
+		state := newA[sfv1.AnnotationState]
+		if oldA[sfv1.AnnotationState] == state {
+			return !maps.Equal(oldA, newA)
+		}
+		delete(oldA, sfv1.AnnotationState)
+		delete(newA, sfv1.AnnotationState)
+		return !maps.Equal(oldA, newA) || !strings.Contains(state, `"pending"`)
+	}}
 }
 
 func deletionStarted() predicate.Funcs {
