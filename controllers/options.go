@@ -14,7 +14,8 @@ type Options struct {
 	// Batching coalesces lookups and writes of concurrent reconciles into Composite requests of
 	// sObject Collections. Off: one Salesforce call per operation.
 	Batching bool
-	// BatchWindow is how long a batch waits for company after its first entry.
+	// BatchWindow is how long a batch waits for company after its latest entry (a steady
+	// stream keeps it open up to a second).
 	BatchWindow time.Duration
 	// SalesforceTimeout bounds each Salesforce HTTP exchange.
 	SalesforceTimeout time.Duration
@@ -41,7 +42,7 @@ func (o *Options) BindFlags(fs *flag.FlagSet) {
 	d := DefaultOptions()
 	fs.IntVar(&o.MaxConcurrentReconciles, "max-concurrent-reconciles", d.MaxConcurrentReconciles, "Identity reconciles that may run at once.")
 	fs.BoolVar(&o.Batching, "batching", d.Batching, "Coalesce Salesforce lookups and writes of concurrent reconciles into batch calls.")
-	fs.DurationVar(&o.BatchWindow, "batch-window", d.BatchWindow, "How long a Salesforce batch waits for more entries after its first one.")
+	fs.DurationVar(&o.BatchWindow, "batch-window", d.BatchWindow, "How long a Salesforce batch waits for more entries after its latest one (a steady stream keeps it open up to 1s).")
 	fs.DurationVar(&o.SalesforceTimeout, "salesforce-timeout", d.SalesforceTimeout, "Timeout of one Salesforce HTTP exchange.")
 	fs.DurationVar(&o.DestinationResync, "destination-resync", d.DestinationResync, "How often a healthy destination refreshes its status.")
 }
