@@ -20,7 +20,8 @@ func externalIDKey(i int) string { return fmt.Sprintf("externalId/%d", i) }
 // annotation because status is observed state that restores and replaces can drop.
 type syncState struct {
 	Records []managedRecord `json:"records,omitempty"`
-	// Hash identifies the last write that succeeded (plan and destination generation);
+	// Hash identifies the last write that succeeded (the plan and the destination settings
+	// that change what is written);
 	// equal hashes mean there is nothing to send.
 	Hash string `json:"hash,omitempty"`
 	// CheckedAt is when the records were last written or read back; the next drift check is
