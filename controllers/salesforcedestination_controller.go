@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -154,7 +153,7 @@ func (r *DestinationReconciler) login(ctx context.Context, dest *sfv1.Salesforce
 		LoginURL:    salesforce.LoginURL(dest.Spec.Sandbox, dest.Spec.LoginURL),
 		APIVersion:  dest.Spec.APIVersion,
 		Credentials: creds,
-		HTTPClient:  &http.Client{Timeout: r.Options.SalesforceTimeout, Transport: sharedTransport()},
+		HTTPClient:  httpClient(r.Options.SalesforceTimeout),
 		Observer:    r.metrics.observer(key),
 	})
 	if err != nil {

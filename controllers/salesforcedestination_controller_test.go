@@ -94,10 +94,7 @@ var _ = Describe("SalesforceDestination", func() {
 		createIdentity(ns, "waiting", map[string]any{"email": uniqueEmail(ns, "w"), "lastName": "W"})
 		waitIdentity(ns, "waiting", sfv1.ReasonDestinationNotReady)
 
-		secret := &corev1.Secret{}
-		Expect(k8sClient.Get(suiteCtx, nsName(ns, "creds"), secret)).To(Succeed())
-		secret.Data["password"] = []byte(emuPassword)
-		Expect(k8sClient.Update(suiteCtx, secret)).To(Succeed())
+		setSecretPassword(ns, "creds", emuPassword)
 		waitDestinationReason(ns, "prod", sfv1.ReasonLoggedIn)
 		waitIdentity(ns, "waiting", sfv1.ReasonSynced)
 	})
@@ -111,10 +108,7 @@ var _ = Describe("SalesforceDestination", func() {
 		emu.SetCredentials("rotated-password", emuToken)
 		DeferCleanup(func() { emu.SetCredentials(emuPassword, emuToken) })
 		emu.ExpireSessions()
-		secret := &corev1.Secret{}
-		Expect(k8sClient.Get(suiteCtx, nsName(ns, "prod-creds"), secret)).To(Succeed())
-		secret.Data["password"] = []byte("rotated-password")
-		Expect(k8sClient.Update(suiteCtx, secret)).To(Succeed())
+		setSecretPassword(ns, "prod-creds", "rotated-password")
 
 		updateTraits(ns, "rot", map[string]any{"email": email, "lastName": "Rotated"})
 		waitIdentity(ns, "rot", sfv1.ReasonSynced)
@@ -135,10 +129,7 @@ var _ = Describe("SalesforceDestination", func() {
 		Expect(readyMessage(dest.Status.Conditions)).NotTo(ContainSubstring(emuPassword))
 		waitIdentity(ns, "pw", sfv1.ReasonDestinationNotReady)
 
-		secret := &corev1.Secret{}
-		Expect(k8sClient.Get(suiteCtx, nsName(ns, "prod-creds"), secret)).To(Succeed())
-		secret.Data["password"] = []byte("changed-in-salesforce")
-		Expect(k8sClient.Update(suiteCtx, secret)).To(Succeed())
+		setSecretPassword(ns, "prod-creds", "changed-in-salesforce")
 		waitDestinationReason(ns, "prod", sfv1.ReasonLoggedIn)
 		waitIdentity(ns, "pw", sfv1.ReasonSynced)
 		Expect(leadsWithEmail(email)[0]).To(HaveKeyWithValue("LastName", "After"))
@@ -280,4 +271,12 @@ func readyMessage(conds []metav1.Condition) string {
 		}
 	}
 	return ""
+}
+
+// setSecretPassword rotates the password in a credentials Secret, as a person would.
+func setSecretPassword(ns, name, password string) {
+	secret := &corev1.Secret{}
+	Expect(k8sClient.Get(suiteCtx, nsName(ns, name), secret)).To(Succeed())
+	secret.Data["password"] = []byte(password)
+	Expect(k8sClient.Update(suiteCtx, secret)).To(Succeed())
 }

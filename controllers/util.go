@@ -2,14 +2,15 @@ package controllers
 
 import (
 	"math/rand/v2"
-	"net"
 	"net/http"
-	"sync"
 	"time"
+
+	"github.com/destinations/salesforce-controller/salesforce"
 )
 
-// jitter spreads periodic work by up to +10% so thousands of identities created together do
-// not come due in the same second forever after.
+// jitter spreads periodic work by up to +10% so destinations created together do not come
+// due in the same second forever after. (Drift checks do the opposite on purpose: they are
+// aligned so they batch.)
 func jitter(d time.Duration) time.Duration {
 	if d <= 0 {
 		return d
@@ -17,19 +18,9 @@ func jitter(d time.Duration) time.Duration {
 	return d + time.Duration(rand.Int64N(int64(d)/10+1))
 }
 
-var transportOnce = sync.OnceValue(func() *http.Transport {
-	return &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          256,
-		MaxIdleConnsPerHost:   128,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ExpectContinueTimeout: time.Second,
-	}
-})
-
-// sharedTransport is one connection pool for every destination's client, so identities of
-// many destinations do not each hold idle sockets.
-func sharedTransport() *http.Transport { return transportOnce() }
+// httpClient is the client package's default HTTP client with the manager's timeout.
+func httpClient(timeout time.Duration) *http.Client {
+	hc := salesforce.NewHTTPClient()
+	hc.Timeout = timeout
+	return hc
+}
