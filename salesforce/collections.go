@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 )
 
 // MaxCollectionRecords is Salesforce's cap on records per sObject Collections request.
 const MaxCollectionRecords = 200
+
+// MaxRetrieveRecords is the cap on IDs in one sObject Collections retrieve sent as a POST
+// body; a GET carries only about 800 before the URI is too long.
+const MaxRetrieveRecords = 2000
 
 // RecordWrite is one record to save or delete. With ID set it is an update
 // (or the record to delete); with ID empty it is a create.
@@ -35,6 +38,12 @@ type chunk struct {
 	path   string // relative to the data root
 	body   any
 	rows   []int // input index of each record, in request order
+}
+
+// retrieveBody is an sObject Collections retrieve sent as a POST.
+type retrieveBody struct {
+	IDs    []string `json:"ids"`
+	Fields []string `json:"fields"`
 }
 
 type collectionBody struct {
@@ -277,7 +286,7 @@ func (c *Client) deleteMany(ctx context.Context, allOrNone bool, refs []RecordWr
 	return results, err
 }
 
-// CollectionRetrieve reads records of one type by ID, 200 per call. A nil
+// CollectionRetrieve reads records of one type by ID, 2,000 per call. A nil
 // entry means the record is missing, deleted or not visible.
 func (c *Client) CollectionRetrieve(ctx context.Context, sobject string, ids []string, fields []string) ([]Record, error) {
 	return c.retrieveMany(ctx, sobject, ids, fields, false)
@@ -300,10 +309,16 @@ func (c *Client) retrieveMany(ctx context.Context, sobject string, ids []string,
 			rows = append(rows, i)
 		}
 	}
-	fieldList := url.QueryEscape(strings.Join(fields, ","))
-	chunks := idChunks(ids, rows, func(list string) string {
-		return pathJoin("composite", "sobjects", sobject) + "?ids=" + list + "&fields=" + fieldList
-	}, http.MethodGet)
+	// The IDs go in a POST body: 2,000 a request, ten times what fits a GET's URI.
+	var chunks []chunk
+	for start := 0; start < len(rows); start += MaxRetrieveRecords {
+		part := rows[start:min(start+MaxRetrieveRecords, len(rows))]
+		body := retrieveBody{IDs: make([]string, len(part)), Fields: fields}
+		for j, row := range part {
+			body.IDs[j] = ids[row]
+		}
+		chunks = append(chunks, chunk{method: http.MethodPost, path: pathJoin("composite", "sobjects", sobject), body: body, rows: part})
+	}
 	outcomes, err := c.runChunks(ctx, op, chunks, pack)
 	if err != nil {
 		return nil, err

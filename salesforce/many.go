@@ -96,8 +96,8 @@ func planWrites(writes []RecordWrite, kind string, allOrNone bool) ([]chunk, []R
 	return chunks, results
 }
 
-// RetrieveMany reads records of one type by ID, 200 per collection and up to
-// five collections per Composite call. Entries are in input order; nil means
+// RetrieveMany reads records of one type by ID, 2,000 per collection and up
+// to five collections per Composite call. Entries are in input order; nil means
 // the record is missing, deleted or the ID is malformed.
 func (c *Client) RetrieveMany(ctx context.Context, sobject string, ids []string, fields []string) ([]Record, error) {
 	return c.retrieveMany(ctx, sobject, ids, fields, true)

@@ -3,11 +3,15 @@ package emulator
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 )
 
 const maxCollectionSize = 200
+
+// maxRetrieveBodySize is the cap on IDs in a retrieve sent as a POST body.
+const maxRetrieveBodySize = 2000
 
 type collectionRequest struct {
 	AllOrNone bool             `json:"allOrNone"`
@@ -16,9 +20,11 @@ type collectionRequest struct {
 	Fields    []string         `json:"fields"`
 }
 
-func errTooMany() *apiError {
+func errTooMany() *apiError { return errTooManyOf(maxCollectionSize) }
+
+func errTooManyOf(limit int) *apiError {
 	return &apiError{Status: 400, Code: "EXCEEDED_ID_LIMIT",
-		Message: "record limit reached. cannot submit more than 200 records into this call"}
+		Message: fmt.Sprintf("record limit reached. cannot submit more than %d records into this call", limit)}
 }
 
 func rolledBack() *apiError {
@@ -283,15 +289,17 @@ func (e *Emulator) deleteItem(x *tx, id string) itemOutcome {
 
 func (e *Emulator) collectionRetrieve(c *call, t *table) result {
 	ids, fieldNames := splitList(c.query.Get("ids")), c.query.Get("fields")
+	limit := maxCollectionSize
 	if c.method == http.MethodPost {
 		req, apiErr := decodeCollection(c.body)
 		if apiErr != nil {
 			return errResult(apiErr)
 		}
 		ids, fieldNames = req.IDs, strings.Join(req.Fields, ",")
+		limit = maxRetrieveBodySize
 	}
-	if len(ids) > maxCollectionSize {
-		return errResult(errTooMany())
+	if len(ids) > limit {
+		return errResult(errTooManyOf(limit))
 	}
 	if strings.TrimSpace(fieldNames) == "" {
 		return errResult(&apiError{Status: 400, Code: "MISSING_ARGUMENT", Message: "fields parameter is required"})
