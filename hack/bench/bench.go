@@ -150,3 +150,9 @@ func (b *bench) usage(ctx context.Context) (usage, error) {
 func (b *bench) profilePath() string {
 	return filepath.Join(os.TempDir(), fmt.Sprintf("salesforce-bench-cpu-%s-n%d.pprof", b.res.Mode, b.cfg.n))
 }
+
+// heapProfilePath is where the heap profile taken after the cold sync goes: what the growth
+// per identity is made of.
+func (b *bench) heapProfilePath() string {
+	return filepath.Join(os.TempDir(), fmt.Sprintf("salesforce-bench-heap-%s-n%d.pprof", b.res.Mode, b.cfg.n))
+}

@@ -55,6 +55,7 @@ func run(ctx context.Context) error {
 	flag.IntVar(&cfg.singles, "singles", 20, "sequential single applies on the idle system")
 	flag.IntVar(&cfg.creators, "creators", 32, "concurrent clients creating the identities")
 	flag.IntVar(&cfg.profileSeconds, "profile-seconds", 20, "CPU profile of the manager during the batching-on cold sync; 0 turns it off")
+	modes := flag.String("modes", "on,off", "batching modes to run, in order; one mode alone gives no ratios")
 	extra := flag.String("manager-flags", envString("BENCH_MANAGER_FLAGS", defaultManagerFlags), "extra manager flags, space-separated (env BENCH_MANAGER_FLAGS)")
 	flag.Parse()
 	cfg.managerFlags = strings.Fields(*extra)
@@ -90,7 +91,16 @@ func run(ctx context.Context) error {
 	}
 
 	var results []*modeResult
-	for _, batching := range []bool{true, false} {
+	var runModes []bool
+	for _, m := range strings.Split(*modes, ",") {
+		switch m {
+		case "on", "off":
+			runModes = append(runModes, m == "on")
+		default:
+			return fmt.Errorf("-modes: %q is neither on nor off", m)
+		}
+	}
+	for _, batching := range runModes {
 		b := &bench{cfg: cfg, root: root, assets: assets, bins: bins, batching: batching,
 			dir: filepath.Join(work, modeName(batching))}
 		res, err := b.run(ctx)
@@ -99,7 +109,11 @@ func run(ctx context.Context) error {
 		}
 		results = append(results, res)
 	}
-	report := newReport(cfg, results[0], results[1])
+	var off *modeResult
+	if len(results) > 1 {
+		off = results[1]
+	}
+	report := newReport(cfg, results[0], off)
 	report.print(os.Stdout)
 	if err := report.write(cfg.out); err != nil {
 		return err

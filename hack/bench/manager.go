@@ -67,8 +67,17 @@ type memory struct {
 
 // memory collects garbage first (the heap profile endpoint does so on request), so two samples
 // compare live data rather than wherever the collector happened to be.
-func (m *manager) memory(ctx context.Context) (memory, error) {
-	if err := m.pprof(ctx, "/debug/pprof/heap?gc=1", io.Discard); err != nil {
+func (m *manager) memory(ctx context.Context, heapProfile string) (memory, error) {
+	var profile io.Writer = io.Discard
+	if heapProfile != "" {
+		f, err := os.Create(heapProfile)
+		if err != nil {
+			return memory{}, err
+		}
+		defer f.Close()
+		profile = f
+	}
+	if err := m.pprof(ctx, "/debug/pprof/heap?gc=1", profile); err != nil {
 		return memory{}, err
 	}
 	// The collector returns pages to the OS in the background; give it a moment.

@@ -25,6 +25,7 @@ type modeResult struct {
 	MemoryBaseline    memory  `json:"memoryBaseline"`
 	MemoryAfter       memory  `json:"memoryAfter"`
 	CPUProfile        string  `json:"cpuProfile,omitempty"`
+	HeapProfile       string  `json:"heapProfile,omitempty"`
 
 	ResyncSeconds      float64 `json:"resyncSeconds"`
 	ResyncCalls        int     `json:"resyncCalls"`
@@ -70,12 +71,17 @@ type report struct {
 
 func newReport(cfg config, on, off *modeResult) *report {
 	r := &report{N: cfg.n, Latency: cfg.latency.String(), ManagerFlags: cfg.managerFlags, Modes: []*modeResult{on, off}}
+	if off == nil {
+		// Only one mode ran (a quick look while tuning): its column is printed twice and no
+		// ratio is given.
+		off, r.Modes = on, []*modeResult{on}
+	}
 	if r.ManagerFlags == nil {
 		r.ManagerFlags = []string{}
 	}
 	add := func(name, target string, digits int, f func(m *modeResult) float64) {
 		x := row{Name: name, On: f(on), Off: f(off), Target: target, digits: digits}
-		if x.On != 0 {
+		if x.On != 0 && len(r.Modes) == 2 {
 			ratio := x.Off / x.On
 			x.Ratio = &ratio
 		}
