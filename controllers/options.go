@@ -15,8 +15,13 @@ type Options struct {
 	// sObject Collections. Off: one Salesforce call per operation.
 	Batching bool
 	// BatchWindow is how long a batch waits for company after its latest entry (a steady
-	// stream keeps it open up to a second).
+	// stream keeps it open longer, up to five seconds).
 	BatchWindow time.Duration
+	// SyncEvents adds a Normal event for every record created or updated. Off by default:
+	// status.records already says what was last done to each record and when, and a bulk
+	// apply would otherwise write (and the event recorder hold for minutes) one event per
+	// identity. Failures, drift corrections and deletions always get their event.
+	SyncEvents bool
 	// SalesforceTimeout bounds each Salesforce HTTP exchange.
 	SalesforceTimeout time.Duration
 	// DestinationResync is how often a healthy destination refreshes its status.
@@ -42,7 +47,8 @@ func (o *Options) BindFlags(fs *flag.FlagSet) {
 	d := DefaultOptions()
 	fs.IntVar(&o.MaxConcurrentReconciles, "max-concurrent-reconciles", d.MaxConcurrentReconciles, "Identity reconciles that may run at once.")
 	fs.BoolVar(&o.Batching, "batching", d.Batching, "Coalesce Salesforce lookups and writes of concurrent reconciles into batch calls.")
-	fs.DurationVar(&o.BatchWindow, "batch-window", d.BatchWindow, "How long a Salesforce batch waits for more entries after its latest one (a steady stream keeps it open up to 1s).")
+	fs.DurationVar(&o.BatchWindow, "batch-window", d.BatchWindow, "How long a Salesforce batch waits for more entries after its latest one (a steady stream keeps it open up to 5s).")
+	fs.BoolVar(&o.SyncEvents, "sync-events", d.SyncEvents, "Record a Normal event for every Salesforce record created or updated (status.records says it either way).")
 	fs.DurationVar(&o.SalesforceTimeout, "salesforce-timeout", d.SalesforceTimeout, "Timeout of one Salesforce HTTP exchange.")
 	fs.DurationVar(&o.DestinationResync, "destination-resync", d.DestinationResync, "How often a healthy destination refreshes its status.")
 }

@@ -30,17 +30,21 @@ type IdentityReconciler struct {
 	registry  *registry
 	metrics   *metrics
 	now       func() time.Time
-	// startedAt bounds how long requests of an earlier process may still land.
-	startedAt time.Time
+	// leads guards Lead creates across restarts and lost answers; it also knows when this
+	// process started reconciling, which bounds how long an earlier process's requests may
+	// still land.
+	leads *leadCreates
 }
 
 // +kubebuilder:rbac:groups=salesforce.destinations.dev,resources=salesforceidentities,verbs=get;list;watch;patch
 // +kubebuilder:rbac:groups=salesforce.destinations.dev,resources=salesforceidentities/status,verbs=get;patch
+// +kubebuilder:rbac:groups=salesforce.destinations.dev,resources=salesforcedestinations,verbs=get;list;watch;patch
 
 // Reconcile brings the identity's Salesforce records in line with its spec. An identity whose
 // spec, destination and drift schedule are unchanged costs no Salesforce call.
 func (r *IdentityReconciler) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.Result, reterr error) {
 	started := r.now()
+	r.leads.started()
 	obj := &sfv1.SalesforceIdentity{}
 	if err := r.Get(ctx, req.NamespacedName, obj); err != nil {
 		if apierrors.IsNotFound(err) {

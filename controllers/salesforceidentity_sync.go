@@ -206,6 +206,12 @@ func (s *identitySync) syncLead(ctx context.Context, lp *mapping.LeadPlan) error
 		}
 		s.state.Pending = nil
 	}
+	if wait := s.r.leads.waitForLost(s.obj.UID); wait > 0 {
+		// The same, for a lost answer whose marker could not be written.
+		return &syncFailure{outcome: outcome{reason: sfv1.ReasonSalesforceUnavailable, progressing: true,
+			message: "A create of the Lead got no answer; looking it up by email once requests in flight have ended"},
+			requeueAfter: wait}
+	}
 
 	matches, err := s.conn.api.FindLeadsByEmail(ctx, lp.Email)
 	if err != nil {
@@ -219,6 +225,13 @@ func (s *identitySync) syncLead(ctx context.Context, lp *mapping.LeadPlan) error
 	}
 	switch len(live) {
 	case 0:
+		if wait := s.r.leads.holdUntil(s.dest).Sub(s.now); wait > 0 {
+			// An earlier controller process may have sent this very create just before it
+			// stopped; wait until that can no longer land, then look again. Nothing for the
+			// user to see: it lasts seconds, once per restart.
+			s.quiet = true
+			return &syncFailure{requeueAfter: wait}
+		}
 		id, err := s.create(ctx, leadKey, salesforce.RecordWrite{SObject: "Lead", Fields: lp.LeadFields})
 		if err != nil {
 			return err
@@ -324,7 +337,13 @@ func (s *identitySync) syncTarget(ctx context.Context, i int, t mapping.Target) 
 // request goes out, and cleared once Salesforce has answered either way.
 func (s *identitySync) create(ctx context.Context, key string, w salesforce.RecordWrite) (string, error) {
 	s.state.Pending = &pendingCreate{Key: key, Type: w.SObject, Since: metav1.Time{Time: s.now}, Match: salesforce.MatchFields(w.Fields)}
-	if err := s.persist(ctx); err != nil {
+	if key == leadKey {
+		// A Lead is found again by email: the destination-wide mark replaces the marker.
+		s.state.Pending = nil
+		if err := s.r.leads.beforeCreate(ctx, s.dest); err != nil {
+			return "", err
+		}
+	} else if err := s.persist(ctx); err != nil {
 		s.state.Pending = nil
 		return "", err
 	}
@@ -332,9 +351,13 @@ func (s *identitySync) create(ctx context.Context, key string, w salesforce.Reco
 	if err != nil {
 		if answeredWithoutCreating(err) {
 			s.state.Pending = nil
-		} else {
-			s.state.Pending.Unanswered = &metav1.Time{Time: s.r.now()}
+			return "", err
 		}
+		if key == leadKey {
+			s.r.leads.lostAnswer(s.obj.UID)
+			s.state.Pending = &pendingCreate{Key: key, Type: w.SObject, Since: metav1.Time{Time: s.now}}
+		}
+		s.state.Pending.Unanswered = &metav1.Time{Time: s.r.now()}
 		return "", err
 	}
 	s.state.Pending = nil
@@ -600,9 +623,12 @@ func externalIDs(obj *sfv1.SalesforceIdentity) []mapping.ExternalID {
 	return out
 }
 
-// recordWrites emits one event per record created or updated by this reconcile. Drift
-// corrections have their own event naming the fields.
+// recordWrites emits one event per record created or updated by this reconcile, when the
+// manager was asked to. Drift corrections have their own event naming the fields.
 func (s *identitySync) recordWrites() {
+	if !s.r.Options.SyncEvents {
+		return
+	}
 	for _, rec := range s.state.Records {
 		switch s.done[rec.Key] {
 		case sfv1.RecordCreated:
@@ -662,7 +688,7 @@ func (s *identitySync) pendingWait(p *pendingCreate) time.Duration {
 	if p.Unanswered != nil && p.Unanswered.After(from) {
 		from = p.Unanswered.Time
 	}
-	if started := s.r.startedAt; p.Unanswered == nil && started.After(from) {
+	if started := s.r.leads.startTime(); p.Unanswered == nil && started.After(from) {
 		from = started
 	}
 	return from.Add(s.r.pendingGrace()).Sub(s.now)

@@ -57,8 +57,9 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 	}
 	ir := &IdentityReconciler{
 		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("salesforce-identity"), Options: opts,
-		registry: reg, metrics: m, now: time.Now, startedAt: time.Now(),
+		registry: reg, metrics: m, now: time.Now,
 	}
+	ir.leads = newLeadCreates(mgr.GetClient(), ir.pendingGrace(), time.Now)
 
 	if err := ctrl.NewControllerManagedBy(mgr).
 		Named("salesforcedestination").

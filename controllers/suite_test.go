@@ -114,6 +114,7 @@ func startManager() {
 	opts.DestinationResync = 2 * time.Second
 	opts.skipNameValidation = true
 	opts.SalesforceTimeout = 2 * time.Second
+	opts.SyncEvents = true
 	Expect(SetupWithManager(mgr, opts)).To(Succeed())
 
 	var ctx context.Context

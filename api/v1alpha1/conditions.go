@@ -76,6 +76,11 @@ const (
 	// created. It is written before a reconcile that created a record returns, so a crash or a
 	// lost status never causes a second create. Users may set it to adopt existing records.
 	AnnotationState = "salesforce.destinations.dev/state"
+	// AnnotationLeadCreates, on a destination, says until when Lead creates the controller
+	// sent may still land ("<process> <RFC3339 time>"). A controller that starts before that
+	// time holds its own Lead creates until the earlier process's requests can no longer
+	// land, so a create in flight when a process stopped never leads to a second Lead.
+	AnnotationLeadCreates = "salesforce.destinations.dev/lead-creates-until"
 	// FinalizerIdentity lets the controller delete created records (deletionPolicy Delete).
 	FinalizerIdentity = "salesforce.destinations.dev/identity"
 	// FinalizerInUse keeps a destination while identities use it.

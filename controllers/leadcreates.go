@@ -1,0 +1,143 @@
+package controllers
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	sfv1 "github.com/destinations/salesforce-controller/api/v1alpha1"
+)
+
+// leadCreates keeps Lead creates from duplicating without a write per identity before each
+// create. A Lead is found again by its email, so a per-identity pending marker would only
+// tell a restarted controller that a create may still be in flight; one mark per destination
+// says the same for all of them, at one write per grace period instead of one per Lead:
+//
+//   - before sending Lead creates, this process stores on the destination until when they
+//     may still land;
+//   - a process that starts while an earlier process's mark is live holds its Lead creates
+//     until the earlier process's requests can no longer land;
+//   - a create whose answer this process lost is remembered here (and in the identity's state
+//     once that can be written), and the identity waits out the grace before looking it up.
+type leadCreates struct {
+	client  client.Client
+	process string
+	grace   time.Duration
+	now     func() time.Time
+
+	mu sync.Mutex
+	// startedAt is when this process began reconciling (after winning the leader election,
+	// not when it was launched): requests of an earlier leader were sent before it.
+	startedAt time.Time
+	marks     map[types.UID]time.Time // destination → the mark this process stored
+	holds     map[types.UID]time.Time // destination → until an earlier process's creates may land
+	// unanswered maps an identity to when its Lead create came back without an answer.
+	unanswered map[types.UID]time.Time
+}
+
+func newLeadCreates(c client.Client, grace time.Duration, now func() time.Time) *leadCreates {
+	id := make([]byte, 6)
+	_, _ = rand.Read(id)
+	return &leadCreates{client: c, process: hex.EncodeToString(id), grace: grace, now: now,
+		marks: map[types.UID]time.Time{}, holds: map[types.UID]time.Time{}, unanswered: map[types.UID]time.Time{}}
+}
+
+// started records when this process began reconciling; only the first call counts.
+func (g *leadCreates) started() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.startedAt.IsZero() {
+		g.startedAt = g.now()
+	}
+}
+
+func (g *leadCreates) startTime() time.Time {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.startedAt
+}
+
+// holdUntil is when this process may send its first Lead create to dest. It is worked out the
+// first time the destination is seen, before this process stores a mark of its own.
+func (g *leadCreates) holdUntil(dest *sfv1.SalesforceDestination) time.Time {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if hold, ok := g.holds[dest.UID]; ok {
+		return hold
+	}
+	var hold time.Time
+	if process, until, ok := parseLeadMark(dest.Annotations[sfv1.AnnotationLeadCreates]); ok && process != g.process && until.After(g.startedAt) {
+		// The earlier process stopped before this one started; what it sent lands within a
+		// grace period of that, and never after its own mark.
+		hold = g.startedAt.Add(g.grace)
+		if until.Before(hold) {
+			hold = until
+		}
+	}
+	g.holds[dest.UID] = hold
+	return hold
+}
+
+// beforeCreate makes sure the destination's mark covers a create sent now, writing a new one
+// (good for two grace periods) when the stored one would lapse within a grace period.
+// Concurrent reconciles wait for the one write.
+func (g *leadCreates) beforeCreate(ctx context.Context, dest *sfv1.SalesforceDestination) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	now := g.now()
+	if until, ok := g.marks[dest.UID]; ok && now.Add(g.grace).Before(until) {
+		return nil
+	}
+	until := now.Add(2 * g.grace)
+	patch, _ := json.Marshal(map[string]any{"metadata": map[string]any{
+		"uid":         dest.UID, // refuses the patch if the destination was replaced meanwhile
+		"annotations": map[string]string{sfv1.AnnotationLeadCreates: g.process + " " + until.UTC().Format(time.RFC3339Nano)},
+	}})
+	target := &sfv1.SalesforceDestination{}
+	target.Namespace, target.Name = dest.Namespace, dest.Name
+	if err := g.client.Patch(ctx, target, client.RawPatch(types.MergePatchType, patch)); err != nil {
+		return fmt.Errorf("mark Lead creates in flight on SalesforceDestination %q: %w", dest.Name, err)
+	}
+	g.marks[dest.UID] = until
+	return nil
+}
+
+// lostAnswer remembers that the identity's Lead create came back without an answer.
+func (g *leadCreates) lostAnswer(identity types.UID) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.unanswered[identity] = g.now()
+}
+
+// waitForLost is how long the identity must still wait before looking up a Lead whose create
+// came back unanswered in this process; 0 once it can no longer land (and forgets it).
+func (g *leadCreates) waitForLost(identity types.UID) time.Duration {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	at, ok := g.unanswered[identity]
+	if !ok {
+		return 0
+	}
+	if wait := at.Add(g.grace).Sub(g.now()); wait > 0 {
+		return wait
+	}
+	delete(g.unanswered, identity)
+	return 0
+}
+
+func parseLeadMark(v string) (process string, until time.Time, ok bool) {
+	process, at, found := strings.Cut(v, " ")
+	if !found {
+		return "", time.Time{}, false
+	}
+	until, err := time.Parse(time.RFC3339Nano, at)
+	return process, until, err == nil
+}

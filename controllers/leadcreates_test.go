@@ -1,0 +1,141 @@
+package controllers
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/fake"
+	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
+
+	sfv1 "github.com/destinations/salesforce-controller/api/v1alpha1"
+)
+
+// clock is a settable time source.
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
+
+func markedDestination(uid types.UID, mark string) *sfv1.SalesforceDestination {
+	d := &sfv1.SalesforceDestination{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "prod", UID: uid}}
+	if mark != "" {
+		d.Annotations = map[string]string{sfv1.AnnotationLeadCreates: mark}
+	}
+	return d
+}
+
+func TestLeadCreatesHoldUntil(t *testing.T) {
+	start := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+	const grace = 6 * time.Second
+	at := func(d time.Duration) string { return start.Add(d).Format(time.RFC3339Nano) }
+	tests := []struct {
+		name string
+		mark string
+		want time.Time
+	}{
+		{"no mark: nothing to wait for", "", time.Time{}},
+		{"earlier process's mark lapsed before this one started", "old " + at(-time.Second), time.Time{}},
+		{"earlier process's mark live: wait a grace from start", "old " + at(time.Minute), start.Add(grace)},
+		{"earlier process's mark lapses sooner than a grace: wait until it", "old " + at(2*time.Second), start.Add(2 * time.Second)},
+		{"unreadable mark: nothing to go by", "old yesterday", time.Time{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clk := &clock{t: start}
+			g := newLeadCreates(nil, grace, clk.now)
+			g.started()
+			if got := g.holdUntil(markedDestination("d1", tt.mark)); !got.Equal(tt.want) {
+				t.Fatalf("holdUntil = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestLeadCreatesOwnMarkDoesNotHold(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)}
+	g := newLeadCreates(nil, time.Second, clk.now)
+	g.started()
+	mark := g.process + " " + clk.t.Add(time.Minute).Format(time.RFC3339Nano)
+	if got := g.holdUntil(markedDestination("d1", mark)); !got.IsZero() {
+		t.Fatalf("holdUntil(own mark) = %v, want none", got)
+	}
+}
+
+func TestLeadCreatesBeforeCreateWritesOncePerGrace(t *testing.T) {
+	const grace = 10 * time.Second
+	clk := &clock{t: time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)}
+	dest := markedDestination("d1", "")
+	patches := 0
+	scheme := runtime.NewScheme()
+	if err := sfv1.AddToScheme(scheme); err != nil {
+		t.Fatal(err)
+	}
+	c := fake.NewClientBuilder().WithScheme(scheme).WithObjects(dest.DeepCopy()).
+		WithInterceptorFuncs(interceptor.Funcs{Patch: func(ctx context.Context, c client.WithWatch, obj client.Object, p client.Patch, opts ...client.PatchOption) error {
+			patches++
+			return c.Patch(ctx, obj, p, opts...)
+		}}).Build()
+	g := newLeadCreates(c, grace, clk.now)
+	g.started()
+
+	steps := []struct {
+		after       time.Duration
+		wantPatches int
+	}{
+		{0, 1},                     // first create: the mark is written, good for two graces
+		{grace / 2, 1},             // still more than a grace left
+		{grace/2 - time.Second, 1}, // a second more than a grace left: still covered
+		{2 * time.Second, 2},       // less than a grace left: renewed
+		{100 * time.Millisecond, 2},
+	}
+	for i, st := range steps {
+		clk.t = clk.t.Add(st.after)
+		if err := g.beforeCreate(context.Background(), dest); err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+		if patches != st.wantPatches {
+			t.Fatalf("step %d: %d patches, want %d", i, patches, st.wantPatches)
+		}
+	}
+	stored := &sfv1.SalesforceDestination{}
+	if err := c.Get(context.Background(), client.ObjectKeyFromObject(dest), stored); err != nil {
+		t.Fatal(err)
+	}
+	process, until, ok := parseLeadMark(stored.Annotations[sfv1.AnnotationLeadCreates])
+	if !ok || process != g.process || !until.Equal(clk.t.Add(-100*time.Millisecond).Add(2*grace)) {
+		t.Fatalf("stored mark = %q", stored.Annotations[sfv1.AnnotationLeadCreates])
+	}
+	// The next process sees it and holds its Lead creates.
+	next := newLeadCreates(c, grace, clk.now)
+	next.started()
+	if hold := next.holdUntil(stored); !hold.Equal(clk.t.Add(grace)) {
+		t.Fatalf("next process holdUntil = %v, want %v", hold, clk.t.Add(grace))
+	}
+}
+
+func TestLeadCreatesLostAnswerWaitsOutTheGrace(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)}
+	g := newLeadCreates(nil, 4*time.Second, clk.now)
+	if w := g.waitForLost("id1"); w != 0 {
+		t.Fatalf("wait before any lost answer = %v", w)
+	}
+	g.lostAnswer("id1")
+	clk.t = clk.t.Add(time.Second)
+	if w := g.waitForLost("id1"); w != 3*time.Second {
+		t.Fatalf("wait = %v, want 3s", w)
+	}
+	if w := g.waitForLost("id2"); w != 0 {
+		t.Fatalf("another identity waits %v", w)
+	}
+	clk.t = clk.t.Add(3 * time.Second)
+	if w := g.waitForLost("id1"); w != 0 {
+		t.Fatalf("wait after the grace = %v", w)
+	}
+	if _, remembered := g.unanswered["id1"]; remembered {
+		t.Fatalf("a lost answer past its grace is still remembered")
+	}
+}
