@@ -34,6 +34,8 @@ type IdentityReconciler struct {
 	// process started reconciling, which bounds how long an earlier process's requests may
 	// still land.
 	leads *leadCreates
+	// drift reads records back for drift checks without holding a worker.
+	drift *driftReads
 }
 
 // +kubebuilder:rbac:groups=salesforce.destinations.dev,resources=salesforceidentities,verbs=get;list;watch;patch
@@ -49,6 +51,7 @@ func (r *IdentityReconciler) Reconcile(ctx context.Context, req ctrl.Request) (r
 	if err := r.Get(ctx, req.NamespacedName, obj); err != nil {
 		if apierrors.IsNotFound(err) {
 			r.metrics.forgetIdentity(req.NamespacedName)
+			r.drift.forget(req.NamespacedName)
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}

@@ -387,17 +387,35 @@ func answeredWithoutCreating(err error) bool {
 }
 
 // checkDrift reads the managed fields back and re-applies those someone changed in Salesforce.
+// The read happens outside this reconcile (see driftReads): the first pass starts it and
+// returns quietly, the pass its answer wakes compares and corrects.
 func (s *identitySync) checkDrift(ctx context.Context, plan mapping.Plan) error {
+	var writes []plannedWrite
+	var targets []driftTarget
 	for _, w := range s.writes(plan) {
-		rec := s.state.find(w.key)
 		fields := fieldNames(w.target.Fields)
 		if len(fields) == 0 {
 			continue
 		}
-		got, err := s.conn.api.Retrieve(ctx, rec.Type, rec.ID, fields)
-		if err != nil {
-			return err
-		}
+		rec := s.state.find(w.key)
+		writes = append(writes, w)
+		targets = append(targets, driftTarget{sobject: rec.Type, id: rec.ID, fields: fields})
+	}
+	if len(targets) == 0 {
+		return nil
+	}
+	records, err, answered := s.r.drift.result(s.obj, s.conn.api, targets)
+	if !answered {
+		s.quiet = true
+		// The answer queues the identity again; this requeue only covers a lost wake-up.
+		return &syncFailure{requeueAfter: s.r.drift.timeout + time.Minute}
+	}
+	if err != nil {
+		return err
+	}
+	for i, w := range writes {
+		rec := s.state.find(w.key)
+		got := records[i]
 		if got == nil {
 			// Gone from Salesforce: the normal path recreates or finds it again.
 			s.state.Hash = ""
@@ -579,10 +597,11 @@ func (s *identitySync) lastChecked() *metav1.Time {
 	return a
 }
 
-// driftSlot rounds a due time up to a grid of interval/60 (at least 5 s), so the drift checks
-// of identities synced seconds apart fall due together and are read back in one batch.
+// driftSlot rounds a due time up to a grid of a tenth of the interval (at least 5 s), so the
+// drift checks of identities synced within that tenth fall due together and are read back in
+// one call; a check runs at most a tenth of the interval late.
 func driftSlot(due time.Time, interval time.Duration) time.Time {
-	slot := max(interval/60, 5*time.Second)
+	slot := max(interval/10, 5*time.Second)
 	rounded := due.Truncate(slot)
 	if rounded.Before(due) {
 		rounded = rounded.Add(slot)

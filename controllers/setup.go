@@ -60,6 +60,8 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 		registry: reg, metrics: m, now: time.Now,
 	}
 	ir.leads = newLeadCreates(mgr.GetClient(), ir.pendingGrace(), time.Now)
+	// A read waits for its batch, a login and the call itself.
+	ir.drift = newDriftReads(2*opts.SalesforceTimeout+time.Minute, time.Now)
 
 	if err := ctrl.NewControllerManagedBy(mgr).
 		Named("salesforcedestination").
@@ -86,6 +88,7 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 			predicate.GenerationChangedPredicate{}, annotationsChangedByOthers(), deletionStarted()))).
 		Watches(&sfv1.SalesforceDestination{}, handler.EnqueueRequestsFromMapFunc(ir.identitiesForDestination),
 			builder.WithPredicates(destinationReadyOrSpecChanged())).
+		WatchesRawSource(source.Channel(ir.drift.wake, &handler.EnqueueRequestForObject{})).
 		WithOptions(controller.Options{MaxConcurrentReconciles: opts.MaxConcurrentReconciles, RateLimiter: rateLimiter(), SkipNameValidation: &opts.skipNameValidation}).
 		Complete(ir)
 }
