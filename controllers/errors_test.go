@@ -145,9 +145,34 @@ func TestAnnotationsChangedByOthers(t *testing.T) {
 			oldObj.Annotations = tc.old
 			newObj := &sfv1.SalesforceIdentity{}
 			newObj.Annotations = tc.new
-			if got := annotationsChangedByOthers().Update(event.UpdateEvent{ObjectOld: oldObj, ObjectNew: newObj}); got != tc.want {
+			if got := annotationsChangedByOthers(&ownStateWrites{}).Update(event.UpdateEvent{ObjectOld: oldObj, ObjectNew: newObj}); got != tc.want {
 				t.Errorf("passes = %v; want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestAnnotationsChangedByOthersSkipsOwnWrites(t *testing.T) {
+	const synced = `{"records":[{"key":"lead","type":"Lead","id":"00Q5g0000000001EAA"}]}`
+	identity := func(rv string, annotations map[string]string) *sfv1.SalesforceIdentity {
+		o := &sfv1.SalesforceIdentity{}
+		o.Namespace, o.Name, o.ResourceVersion, o.Annotations = "ns", "alex", rv, annotations
+		return o
+	}
+	own := &ownStateWrites{}
+	pred := annotationsChangedByOthers(own)
+	own.wrote(identity("7", nil))
+	update := func(rv string) bool {
+		return pred.Update(event.UpdateEvent{ObjectOld: identity("6", nil), ObjectNew: identity(rv, map[string]string{sfv1.AnnotationState: synced})})
+	}
+	if update("7") {
+		t.Error("the event of our own state write woke the identity")
+	}
+	if !update("7") {
+		t.Error("a second event with the same version is not ours any more, yet it was skipped")
+	}
+	own.wrote(identity("9", nil))
+	if !update("8") {
+		t.Error("a state change by someone else (another version) was skipped")
 	}
 }

@@ -36,6 +36,9 @@ type IdentityReconciler struct {
 	leads *leadCreates
 	// drift reads records back for drift checks without holding a worker.
 	drift *driftReads
+	// ownWrites keeps the watch events of this process's own state writes from waking the
+	// identity again.
+	ownWrites *ownStateWrites
 }
 
 // +kubebuilder:rbac:groups=salesforce.destinations.dev,resources=salesforceidentities,verbs=get;list;watch;patch

@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"strings"
+	"sync"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -59,6 +60,7 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("salesforce-identity"), Options: opts,
 		registry: reg, metrics: m, now: time.Now,
 	}
+	ir.ownWrites = &ownStateWrites{}
 	ir.leads = newLeadCreates(mgr.GetClient(), ir.pendingGrace(), time.Now)
 	// A read waits for its batch, a login and the call itself.
 	ir.drift = newDriftReads(2*opts.SalesforceTimeout+time.Minute, time.Now)
@@ -85,7 +87,7 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("salesforceidentity").
 		For(&sfv1.SalesforceIdentity{}, builder.WithPredicates(predicate.Or(
-			predicate.GenerationChangedPredicate{}, annotationsChangedByOthers(), deletionStarted()))).
+			predicate.GenerationChangedPredicate{}, annotationsChangedByOthers(ir.ownWrites), deletionStarted()))).
 		Watches(&sfv1.SalesforceDestination{}, handler.EnqueueRequestsFromMapFunc(ir.identitiesForDestination),
 			builder.WithPredicates(destinationReadyOrSpecChanged())).
 		WatchesRawSource(source.Channel(ir.drift.wake, &handler.EnqueueRequestForObject{})).
@@ -101,11 +103,13 @@ func rateLimiter() workqueue.TypedRateLimiter[reconcile.Request] {
 	return workqueue.NewTypedItemExponentialFailureRateLimiter[reconcile.Request](time.Second, 5*time.Minute)
 }
 
-// annotationsChangedByOthers passes annotation changes except the controller's own
-// pre-create write of a pending marker: the reconcile that wrote it is still running and
-// records the outcome itself. Every other change of the state annotation (the outcome, or a
-// person adopting a record) wakes the identity.
-func annotationsChangedByOthers() predicate.Funcs {
+// annotationsChangedByOthers passes annotation changes except the controller's own state
+// writes: the pre-create marker (the reconcile that wrote it is still running and records the
+// outcome itself) and any state write whose event carries the resourceVersion the write
+// produced (the reconcile that made it already acted on it; waking it again would only
+// recompute the same status from a cache that may not have seen it yet). Every other change
+// of the state annotation, such as a person adopting a record, wakes the identity.
+func annotationsChangedByOthers(own *ownStateWrites) predicate.Funcs {
 	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
 		oldA, newA := maps.Clone(e.ObjectOld.GetAnnotations()), maps.Clone(e.ObjectNew.GetAnnotations())
 		state := newA[sfv1.AnnotationState]
@@ -114,8 +118,32 @@ func annotationsChangedByOthers() predicate.Funcs {
 		}
 		delete(oldA, sfv1.AnnotationState)
 		delete(newA, sfv1.AnnotationState)
-		return !maps.Equal(oldA, newA) || !strings.Contains(state, `"pending"`)
+		if !maps.Equal(oldA, newA) {
+			return true
+		}
+		if own.made(e.ObjectNew) {
+			return false
+		}
+		return !strings.Contains(state, `"pending"`)
 	}}
+}
+
+// ownStateWrites remembers, from a state write until its watch event, the resourceVersion the
+// write produced. An entry lives milliseconds; one whose event never comes (the watch was
+// restarted meanwhile) is replaced by the identity's next write.
+type ownStateWrites struct{ versions sync.Map }
+
+func (o *ownStateWrites) wrote(obj client.Object) {
+	o.versions.Store(client.ObjectKeyFromObject(obj), obj.GetResourceVersion())
+}
+
+// made reports whether obj is the version a state write of this process produced.
+func (o *ownStateWrites) made(obj client.Object) bool {
+	if o == nil {
+		return false
+	}
+	key := client.ObjectKeyFromObject(obj)
+	return o.versions.CompareAndDelete(key, obj.GetResourceVersion())
 }
 
 func deletionStarted() predicate.Funcs {
