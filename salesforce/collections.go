@@ -107,7 +107,7 @@ func (c *Client) runChunks(ctx context.Context, op string, chunks []chunk, pack 
 		for i := start; i < end; i++ {
 			subs = append(subs, Subrequest{Method: chunks[i].method, URL: chunks[i].path, Body: chunks[i].body, ReferenceID: fmt.Sprintf("c%d", i)})
 		}
-		resps, err := c.Composite(ctx, false, subs)
+		resps, err := c.composite(ctx, "composite: "+op, false, subs)
 		if err != nil {
 			if stopsRun(err) {
 				return stop(start, err)

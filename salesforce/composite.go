@@ -99,7 +99,12 @@ type compositeResponse struct {
 // Subresponse per subrequest, in order. The top-level error is set only when
 // the call as a whole failed; a failed subrequest carries its own Err.
 func (c *Client) Composite(ctx context.Context, allOrNone bool, subrequests []Subrequest) ([]Subresponse, error) {
-	const op = "composite"
+	return c.composite(ctx, "composite", allOrNone, subrequests)
+}
+
+// composite sends a Composite request under the name op, which metrics and errors show:
+// a Composite that carries one kind of work is named after it ("composite: find leads").
+func (c *Client) composite(ctx context.Context, op string, allOrNone bool, subrequests []Subrequest) ([]Subresponse, error) {
 	req, err := c.compositeBody(allOrNone, subrequests)
 	if err != nil {
 		return nil, withOp(err, op)

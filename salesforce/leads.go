@@ -52,7 +52,7 @@ func (c *Client) FindLeadsByEmail(ctx context.Context, emails []string) (map[str
 			for i := start; i < end; i++ {
 				subs = append(subs, NewQuerySubrequest(fmt.Sprintf("q%d", i), queries[i]))
 			}
-			resps, err := c.Composite(ctx, false, subs)
+			resps, err := c.composite(ctx, "composite: "+op, false, subs)
 			if err != nil {
 				return nil, withOp(err, op)
 			}

@@ -142,6 +142,10 @@ func (b *bench) drift(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	m0, err := b.mgr.scrape(ctx)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
 	for _, name := range drifted {
 		if err := b.emu.setFields(ctx, "Lead", before[name].leadID, map[string]any{"Company": "Drifted Co"}); err != nil {
@@ -162,6 +166,11 @@ func (b *bench) drift(ctx context.Context) error {
 	}
 	b.res.DriftChecked = len(b.names)
 	b.res.DriftCalls = c1.APICallsUsed - c0.APICallsUsed
+	m1, err := b.mgr.scrape(ctx)
+	if err != nil {
+		return err
+	}
+	b.res.DriftReadCalls = m1.salesforceReads() - m0.salesforceReads()
 	b.res.DriftSeconds = idle.Sub(start).Seconds()
 	b.res.Drifted = len(drifted)
 	for _, name := range drifted {
