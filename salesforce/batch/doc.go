@@ -3,14 +3,25 @@
 // result.
 //
 // Each kind of call (lead lookups, saves, retrieves, deletes) has its own
-// queue. A queue's batch closes when it holds Options.MaxRecords entries,
-// Options.Window after its latest entry (a lone request waits no longer), or
-// Options.MaxWait after its first (a steady stream leaves in full batches),
-// whichever comes first, and is sent
-// as one client call (SaveMany, DeleteMany, RetrieveMany, FindLeadsByEmail),
-// which packs up to 1,000 records into one Composite request: one API call.
+// queue. A queue's batch closes, whichever comes first:
+//   - when it holds as many entries as one API call carries: 10,000
+//     retrieves (five POST collections of 2,000 in one Composite request),
+//     1,000 saves or deletes (five collections of 200), 1,000 lookups; or
+//     Options.MaxRecords of any kind when that is set;
+//   - after a quiet period following its latest entry: Options.Window for a
+//     lone request or a burst (so neither waits noticeably), stretched to
+//     eight of the batch's own mean arrival gaps when its entries trickle in,
+//     so a stream whose gaps exceed Window but keep coming stays in one batch,
+//     and a stream that stops leaves a few gaps later. A batch's first entry
+//     that comes within two Windows of an earlier batch's latest takes that
+//     gap as its own, so a stream stays batched across batch boundaries;
+//   - Options.MaxWait (default 5s) after its first entry, however steadily
+//     entries keep coming.
+//
+// It is then sent as one client call (SaveMany, DeleteMany, RetrieveMany,
+// FindLeadsByEmail): one API call per full batch.
 // When Options.MaxInFlight flushes of a kind are already running, a batch
-// whose window has passed stays open and keeps growing until a flush ends,
+// whose quiet period has passed stays open and keeps growing until a flush ends,
 // so a slow org is asked fewer, fuller calls rather than many small ones.
 //
 // Contexts: a caller whose context ends gets ctx.Err() at once. Its row is

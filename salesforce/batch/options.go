@@ -1,19 +1,27 @@
 package batch
 
-import "time"
+import (
+	"time"
+
+	"github.com/destinations/salesforce-controller/salesforce"
+)
 
 // Options tune the batching. Zero values take the defaults.
 type Options struct {
-	// Window is how long a batch waits for company after its latest entry
-	// (default 20ms). It bounds the extra latency a lone request pays.
+	// Window is the shortest quiet period after a batch's latest entry before
+	// it leaves (default 20ms), and the whole wait of a lone request or a
+	// burst. A batch whose entries trickle in waits longer, eight of its own
+	// mean arrival gaps, so that a steady stream is not cut into one small
+	// batch per Window.
 	Window time.Duration
 	// MaxWait bounds how long a batch that keeps receiving entries stays open
-	// after its first one (default 1s): a steady stream, such as thousands of
-	// identities applied at once, then leaves in full batches rather than one
-	// per Window.
+	// after its first one (default 5s): a steady stream, such as thousands of
+	// identities applied at once, then leaves in batches of hundreds to a
+	// thousand rather than many small ones.
 	MaxWait time.Duration
-	// MaxRecords closes a batch early (default 1000: five collections of 200
-	// inside one Composite call, the most one API call can carry).
+	// MaxRecords, when set, caps the batches of every kind. Left zero, each
+	// kind is capped at what one API call carries: 10,000 retrieves, 1,000
+	// saves, deletes or lookups.
 	MaxRecords int
 	// MaxInFlight bounds concurrent flushes per kind (default 4).
 	MaxInFlight int
@@ -21,9 +29,19 @@ type Options struct {
 
 const (
 	defaultWindow      = 20 * time.Millisecond
-	defaultMaxWait     = time.Second
-	defaultMaxRecords  = 1000
+	defaultMaxWait     = 5 * time.Second
 	defaultMaxInFlight = 4
+
+	// One Composite call carries MaxCompositeQueries collections or queries,
+	// so these are the most records one API call can take per kind: a
+	// retrieve collection sent as a POST holds 2,000 IDs, a save or delete
+	// collection 200 records.
+	maxRetrievesPerCall = salesforce.MaxRetrieveRecords * salesforce.MaxCompositeQueries
+	maxWritesPerCall    = salesforce.MaxCollectionRecords * salesforce.MaxCompositeQueries
+	// A lookup query's URI fits about 250 typical emails (see the client's
+	// FindLeadsByEmail), so five queries cover 1,000; longer emails spill
+	// into a second call rather than fail.
+	maxLookupsPerCall = 1000
 
 	// flushTimeout bounds one flush. It is longer than the client's 60s
 	// per-exchange timeout so that a login followed by a full Composite call
@@ -31,6 +49,8 @@ const (
 	flushTimeout = 2 * time.Minute
 )
 
+// withDefaults fills in every option but MaxRecords, whose default depends on
+// the kind; see forKind.
 func (o Options) withDefaults() Options {
 	if o.Window <= 0 {
 		o.Window = defaultWindow
@@ -38,11 +58,16 @@ func (o Options) withDefaults() Options {
 	if o.MaxWait < o.Window {
 		o.MaxWait = max(defaultMaxWait, o.Window)
 	}
-	if o.MaxRecords <= 0 {
-		o.MaxRecords = defaultMaxRecords
-	}
 	if o.MaxInFlight <= 0 {
 		o.MaxInFlight = defaultMaxInFlight
+	}
+	return o
+}
+
+// forKind caps a kind's batches at perCall records unless MaxRecords was set.
+func (o Options) forKind(perCall int) Options {
+	if o.MaxRecords <= 0 {
+		o.MaxRecords = perCall
 	}
 	return o
 }

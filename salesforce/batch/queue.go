@@ -36,12 +36,20 @@ type queue[Req, Res any] struct {
 
 	mu   sync.Mutex
 	open []*entry[Req, Res] // the batch still taking entries
-	// openedAt is when the open batch got its first entry; it leaves MaxWait later at the
-	// latest, however steadily entries keep coming.
-	openedAt time.Time
-	// due is set once the open batch's window has passed; the batch then
+	// batch records when the open batch's entries came, which decides when
+	// it leaves.
+	batch arrivals
+	// lastAt is the latest entry of any batch, so that a batch's first entry
+	// can tell whether it continues a stream.
+	lastAt time.Time
+	// departs is when the open batch's quiet period ends; each entry moves it.
+	departs time.Time
+	// due is set once the open batch's quiet period has passed; the batch then
 	// leaves with the next free flush slot and keeps growing until it does.
-	due   bool
+	due bool
+	// timer is the open batch's one timer, rescheduled rather than replaced
+	// as entries come, so a stream of thousands does not leave thousands of
+	// stopped timers behind.
 	timer *time.Timer
 	// gen counts closed batches, so the timer of an earlier batch is ignored.
 	gen      uint64
@@ -80,31 +88,53 @@ func (q *queue[Req, Res]) add(e *entry[Req, Res]) bool {
 	if q.closed {
 		return false
 	}
+	now := time.Now()
 	q.open = append(q.open, e)
+	q.arrived(now)
 	switch {
 	case len(q.open) >= q.opts.MaxRecords:
 		q.closeOpen()
 	case !q.due:
-		// The batch leaves Window after its latest entry, or MaxWait after its first.
-		now := time.Now()
-		if len(q.open) == 1 {
-			q.openedAt = now
-		}
-		wait := min(q.opts.Window, q.openedAt.Add(q.opts.MaxWait).Sub(now))
-		if q.timer != nil {
-			q.timer.Stop()
-		}
-		gen := q.gen
-		q.timer = time.AfterFunc(wait, func() { q.windowPassed(gen) })
+		q.extend(now)
 	}
 	q.launch()
 	return true
 }
 
+// arrived notes that the open batch's latest entry came at now. q.mu must be
+// held.
+func (q *queue[Req, Res]) arrived(now time.Time) {
+	if len(q.open) == 1 {
+		q.batch = arrivals{first: now, lead: now.Sub(q.lastAt)}
+	}
+	q.batch.last, q.batch.n = now, len(q.open)
+	q.lastAt = now
+}
+
+// extend moves the open batch's departure to a quiet period after its latest
+// entry, which came at now. q.mu must be held.
+func (q *queue[Req, Res]) extend(now time.Time) {
+	q.departs = q.batch.departure(q.opts)
+	wait := q.departs.Sub(now)
+	if q.timer == nil {
+		gen := q.gen
+		q.timer = time.AfterFunc(wait, func() { q.windowPassed(gen) })
+		return
+	}
+	q.timer.Reset(wait)
+}
+
+// windowPassed runs when the open batch's timer fires. A firing that an
+// entry has since outdated (it was already waiting for q.mu) re-arms the
+// timer for the later departure instead of sending the batch early.
 func (q *queue[Req, Res]) windowPassed(gen uint64) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if gen != q.gen {
+	if gen != q.gen || q.due {
+		return
+	}
+	if wait := time.Until(q.departs); wait > 0 {
+		q.timer.Reset(wait)
 		return
 	}
 	q.due = true

@@ -16,6 +16,7 @@ type recorder struct {
 
 	mu          sync.Mutex
 	sizes       []int
+	started     []time.Time // when each flush began, in order
 	running     atomic.Int32
 	maxRunning  atomic.Int32
 	sawDeadline bool
@@ -33,6 +34,7 @@ func (r *recorder) flush(ctx context.Context, reqs []int) []outcome[int] {
 	_, hasDeadline := ctx.Deadline()
 	r.mu.Lock()
 	r.sizes = append(r.sizes, len(reqs))
+	r.started = append(r.started, time.Now())
 	r.sawDeadline = hasDeadline
 	r.mu.Unlock()
 	time.Sleep(r.delay)
@@ -122,30 +124,107 @@ func TestQueueGrowsBatchesWhileSlotsAreBusy(t *testing.T) {
 	}
 }
 
-// A steady stream keeps one batch open until MaxWait, instead of leaving one
-// batch per Window; a lone entry still leaves after Window.
-func TestQueueStaysOpenForASteadyStream(t *testing.T) {
-	rec := &recorder{}
-	q := newQueue(Options{Window: 20 * time.Millisecond, MaxWait: 400 * time.Millisecond, MaxRecords: 1000, MaxInFlight: 4}, rec.flush)
-	defer q.close()
+// stream submits n entries gap apart, on a fixed schedule so that one late
+// wake-up does not stretch every later gap, and returns once all are
+// answered, with the times just before the first and the last was submitted.
+func stream(t *testing.T, q *queue[int, int], n int, gap time.Duration) (first, last time.Time) {
+	t.Helper()
 	var wg sync.WaitGroup
-	for i := range 30 { // one entry every 5ms for 150ms: always within Window of the last
-		wg.Go(func() { _, _ = q.submit(context.Background(), i) })
-		time.Sleep(5 * time.Millisecond)
+	first = time.Now()
+	for i := range n {
+		time.Sleep(time.Until(first.Add(time.Duration(i) * gap)))
+		last = time.Now()
+		wg.Go(func() {
+			if v, err := q.submit(context.Background(), i); err != nil || v != i {
+				t.Errorf("entry %d answered %d, %v", i, v, err)
+			}
+		})
 	}
 	wg.Wait()
-	rec.mu.Lock()
-	sizes := slices.Clone(rec.sizes)
-	rec.mu.Unlock()
-	if len(sizes) > 2 {
-		t.Errorf("a steady stream left in %d batches %v; want it to stay together", len(sizes), sizes)
-	}
+	return first, last
+}
 
-	start := time.Now()
-	if _, err := q.submit(context.Background(), 99); err != nil {
-		t.Fatal(err)
+// The bounds are wide, since on a loaded machine the scheduler can hold
+// entries back and release them in a bunch, which splits a young batch; yet
+// they are far from what a fixed 20ms window gives (one batch per entry for
+// gaps of 30ms) or from waiting out MaxWait.
+func TestQueueWindowFollowsArrivals(t *testing.T) {
+	const window = 20 * time.Millisecond
+	tests := []struct {
+		name       string
+		opts       Options
+		n          int
+		gap        time.Duration
+		maxBatches int
+		largest    [2]int           // bounds on the largest batch
+		settle     [2]time.Duration // bounds on when the last batch left, after the last entry; zero: unchecked
+	}{
+		{
+			name:       "a lone entry leaves after Window, not MaxWait",
+			opts:       Options{Window: window, MaxWait: 5 * time.Second},
+			n:          1,
+			maxBatches: 1,
+			largest:    [2]int{1, 1},
+			settle:     [2]time.Duration{window, 500 * time.Millisecond},
+		},
+		{
+			name:       "a burst leaves after Window",
+			opts:       Options{Window: window, MaxWait: 5 * time.Second},
+			n:          200,
+			maxBatches: 2,
+			largest:    [2]int{100, 200},
+			settle:     [2]time.Duration{window, 500 * time.Millisecond},
+		},
+		{
+			// Only the opening entry, with no gap yet to go by, leaves alone;
+			// MaxWait then cuts the stream after about 20 entries.
+			name:       "a regular stream with gaps wider than Window stays together until MaxWait",
+			opts:       Options{Window: window, MaxWait: 600 * time.Millisecond},
+			n:          31,
+			gap:        30 * time.Millisecond,
+			maxBatches: 8,
+			largest:    [2]int{15, 22},
+		},
+		{
+			name:       "a regular stream with gaps wider than Window stays together until the cap",
+			opts:       Options{Window: window, MaxWait: 5 * time.Second, MaxRecords: 10},
+			n:          26,
+			gap:        30 * time.Millisecond,
+			maxBatches: 8,
+			largest:    [2]int{10, 10},
+		},
+		{
+			name:       "a stream that stops leaves a few gaps after its last entry, not at MaxWait",
+			opts:       Options{Window: window, MaxWait: 5 * time.Second},
+			n:          11,
+			gap:        30 * time.Millisecond,
+			maxBatches: 4,
+			largest:    [2]int{6, 11},
+			// Eight gaps of 30ms, far from Window and from MaxWait.
+			settle: [2]time.Duration{90 * time.Millisecond, 1500 * time.Millisecond},
+		},
 	}
-	if waited := time.Since(start); waited > 200*time.Millisecond {
-		t.Errorf("a lone entry waited %s; want about one Window", waited)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &recorder{}
+			q := newQueue(tt.opts.withDefaults().forKind(maxWritesPerCall), rec.flush)
+			defer q.close()
+			_, last := stream(t, q, tt.n, tt.gap)
+			rec.mu.Lock()
+			sizes, started := slices.Clone(rec.sizes), slices.Clone(rec.started)
+			rec.mu.Unlock()
+			if len(sizes) == 0 || len(sizes) > tt.maxBatches {
+				t.Fatalf("left in batches %v, want 1 to %d", sizes, tt.maxBatches)
+			}
+			if top := slices.Max(sizes); top < tt.largest[0] || top > tt.largest[1] {
+				t.Errorf("batches %v: largest %d, want %d to %d", sizes, top, tt.largest[0], tt.largest[1])
+			}
+			if tt.settle[1] == 0 {
+				return
+			}
+			if settled := started[len(started)-1].Sub(last); settled < tt.settle[0] || settled > tt.settle[1] {
+				t.Errorf("last batch left %v after the last entry, want %v to %v", settled, tt.settle[0], tt.settle[1])
+			}
+		})
 	}
 }
