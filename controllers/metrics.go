@@ -25,6 +25,7 @@ type metrics struct {
 	usageRatio   *prometheus.GaugeVec
 	usageUsed    *prometheus.GaugeVec
 	syncDuration prometheus.Histogram
+	batchRecords *prometheus.HistogramVec
 	identities   *prometheus.GaugeVec
 
 	mu         sync.Mutex
@@ -64,16 +65,26 @@ func newMetrics() *metrics {
 				Help:    "Duration of SalesforceIdentity reconciles.",
 				Buckets: prometheus.ExponentialBuckets(0.001, 2, 16),
 			}),
+			batchRecords: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+				Name:    "salesforce_batch_records",
+				Help:    "Records per batched Salesforce call, by kind (lookups, saves, retrieves, deletes): fuller batches spend fewer API calls.",
+				Buckets: []float64{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000},
+			}, []string{"kind"}),
 			identities: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 				Name: "salesforce_identities",
 				Help: "SalesforceIdentity objects by Ready status and reason.",
 			}, []string{"ready", "reason"}),
 			conditions: map[types.NamespacedName]identityCondition{},
 		}
-		ctrlmetrics.Registry.MustRegister(m.calls, m.callDuration, m.usageRatio, m.usageUsed, m.syncDuration, m.identities)
+		ctrlmetrics.Registry.MustRegister(m.calls, m.callDuration, m.usageRatio, m.usageUsed, m.syncDuration, m.batchRecords, m.identities)
 		sharedMetrics = m
 	})
 	return sharedMetrics
+}
+
+// observeBatch is told the size of every batch a coalescer sends.
+func (m *metrics) observeBatch(kind string, records int) {
+	m.batchRecords.WithLabelValues(kind).Observe(float64(records))
 }
 
 // observer returns the hook a destination's client reports every HTTP exchange to.

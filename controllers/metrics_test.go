@@ -56,5 +56,9 @@ var _ = Describe("Metrics on the manager's endpoint", func() {
 		Expect(series("salesforce_identities")).To(ContainElement(And(
 			HaveKeyWithValue("ready", "True"), HaveKeyWithValue("reason", sfv1.ReasonSynced), HaveKeyWithValue("value", BeNumerically(">=", 1)))))
 		Expect(series("salesforce_identity_sync_duration_seconds")).To(ContainElement(HaveKeyWithValue("value", BeNumerically(">=", 1))))
+		// The lookup and the create of the Lead each went out as a batch.
+		Expect(series("salesforce_batch_records")).To(ContainElements(
+			And(HaveKeyWithValue("kind", "lookups"), HaveKeyWithValue("value", BeNumerically(">=", 1))),
+			And(HaveKeyWithValue("kind", "saves"), HaveKeyWithValue("value", BeNumerically(">=", 1)))))
 	})
 })

@@ -212,6 +212,6 @@ func (r *IdentityReconciler) identitiesForDestination(ctx context.Context, o cli
 	return reqs
 }
 
-func newBatchAPI(sf *salesforce.Client, window time.Duration) *batch.Coalescer {
-	return batch.New(sf, batch.Options{Window: window})
+func newBatchAPI(sf *salesforce.Client, window time.Duration, m *metrics) *batch.Coalescer {
+	return batch.New(sf, batch.Options{Window: window, Observe: m.observeBatch})
 }

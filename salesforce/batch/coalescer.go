@@ -25,10 +25,10 @@ type Coalescer struct {
 func New(c *salesforce.Client, opts Options) *Coalescer {
 	opts = opts.withDefaults()
 	b := &Coalescer{client: c}
-	b.lookups = newQueue(opts.forKind(maxLookupsPerCall), b.flushLookups)
-	b.saves = newQueue(opts.forKind(maxWritesPerCall), b.flushSaves)
-	b.retrieves = newQueue(opts.forKind(maxRetrievesPerCall), b.flushRetrieves)
-	b.deletes = newQueue(opts.forKind(maxWritesPerCall), b.flushDeletes)
+	b.lookups = newQueue("lookups", opts.forKind(maxLookupsPerCall), b.flushLookups)
+	b.saves = newQueue("saves", opts.forKind(maxWritesPerCall), b.flushSaves)
+	b.retrieves = newQueue("retrieves", opts.forKind(maxRetrievesPerCall), b.flushRetrieves)
+	b.deletes = newQueue("deletes", opts.forKind(maxWritesPerCall), b.flushDeletes)
 	return b
 }
 

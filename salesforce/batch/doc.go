@@ -10,11 +10,10 @@
 //     Options.MaxRecords of any kind when that is set;
 //   - after a quiet period following its latest entry: Options.Window for a
 //     lone request or a burst (so neither waits noticeably), stretched to
-//     eight of the batch's own mean arrival gaps when its entries trickle in,
-//     so a stream whose gaps exceed Window but keep coming stays in one batch,
-//     and a stream that stops leaves a few gaps later. A batch's first entry
-//     that comes within two Windows of an earlier batch's latest takes that
-//     gap as its own, so a stream stays batched across batch boundaries;
+//     twice the longest gap between the queue's arrivals of the last second
+//     while entries stream in, so a stream that comes in clumps with pauses
+//     between them stays in one batch, and a stream that stops leaves a
+//     couple of its pauses later;
 //   - Options.MaxWait (default 5s) after its first entry, however steadily
 //     entries keep coming.
 //

@@ -10,9 +10,9 @@ import (
 type Options struct {
 	// Window is the shortest quiet period after a batch's latest entry before
 	// it leaves (default 20ms), and the whole wait of a lone request or a
-	// burst. A batch whose entries trickle in waits longer, eight of its own
-	// mean arrival gaps, so that a steady stream is not cut into one small
-	// batch per Window.
+	// burst. While entries stream in, a batch waits longer, twice the
+	// stream's longest recent gap, so that a stream is not cut into one small
+	// batch per pause.
 	Window time.Duration
 	// MaxWait bounds how long a batch that keeps receiving entries stays open
 	// after its first one (default 5s): a steady stream, such as thousands of
@@ -25,6 +25,10 @@ type Options struct {
 	MaxRecords int
 	// MaxInFlight bounds concurrent flushes per kind (default 4).
 	MaxInFlight int
+	// Observe, when set, is told the kind ("lookups", "saves", "retrieves",
+	// "deletes") and the number of records of every batch sent: how full
+	// batches are is what decides the API calls spent.
+	Observe func(kind string, records int)
 }
 
 const (

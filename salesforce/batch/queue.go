@@ -31,17 +31,17 @@ type flushFunc[Req, Res any] func(ctx context.Context, reqs []Req) []outcome[Res
 // queue gathers requests of one kind into batches and runs at most
 // MaxInFlight flushes at a time.
 type queue[Req, Res any] struct {
+	kind  string
 	opts  Options
 	flush flushFunc[Req, Res]
 
 	mu   sync.Mutex
 	open []*entry[Req, Res] // the batch still taking entries
-	// batch records when the open batch's entries came, which decides when
-	// it leaves.
-	batch arrivals
-	// lastAt is the latest entry of any batch, so that a batch's first entry
-	// can tell whether it continues a stream.
-	lastAt time.Time
+	// gaps are the recent gaps between entries of any batch, which decide
+	// how long the open batch waits for company.
+	gaps arrivalGaps
+	// openedAt is when the open batch got its first entry.
+	openedAt time.Time
 	// departs is when the open batch's quiet period ends; each entry moves it.
 	departs time.Time
 	// due is set once the open batch's quiet period has passed; the batch then
@@ -60,8 +60,8 @@ type queue[Req, Res any] struct {
 	pending sync.WaitGroup // batches closed but not yet answered
 }
 
-func newQueue[Req, Res any](opts Options, flush flushFunc[Req, Res]) *queue[Req, Res] {
-	return &queue[Req, Res]{opts: opts, flush: flush}
+func newQueue[Req, Res any](kind string, opts Options, flush flushFunc[Req, Res]) *queue[Req, Res] {
+	return &queue[Req, Res]{kind: kind, opts: opts, flush: flush}
 }
 
 // submit queues req and waits for its outcome or for ctx to end.
@@ -105,16 +105,15 @@ func (q *queue[Req, Res]) add(e *entry[Req, Res]) bool {
 // held.
 func (q *queue[Req, Res]) arrived(now time.Time) {
 	if len(q.open) == 1 {
-		q.batch = arrivals{first: now, lead: now.Sub(q.lastAt)}
+		q.openedAt = now
 	}
-	q.batch.last, q.batch.n = now, len(q.open)
-	q.lastAt = now
+	q.gaps.arrived(now)
 }
 
 // extend moves the open batch's departure to a quiet period after its latest
 // entry, which came at now. q.mu must be held.
 func (q *queue[Req, Res]) extend(now time.Time) {
-	q.departs = q.batch.departure(q.opts)
+	q.departs = q.gaps.departure(q.openedAt, now, q.opts)
 	wait := q.departs.Sub(now)
 	if q.timer == nil {
 		gen := q.gen
@@ -192,6 +191,9 @@ func (q *queue[Req, Res]) answer(batch []*entry[Req, Res]) {
 	}
 	if len(live) == 0 {
 		return
+	}
+	if q.opts.Observe != nil {
+		q.opts.Observe(q.kind, len(live))
 	}
 	reqs := make([]Req, len(live))
 	for i, e := range live {

@@ -2,6 +2,7 @@ package batch
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -78,7 +79,7 @@ func TestQueueBatching(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := &recorder{delay: tt.delay}
-			q := newQueue(tt.opts.withDefaults(), rec.flush)
+			q := newQueue("test", tt.opts.withDefaults(), rec.flush)
 			got := all(tt.requests, func(i int) (int, error) { return q.submit(context.Background(), i) })
 			for i, r := range got {
 				if r.err != nil || r.val != i {
@@ -104,7 +105,7 @@ func TestQueueBatching(t *testing.T) {
 // entries, so a slow org gets one fuller call instead of many small ones.
 func TestQueueGrowsBatchesWhileSlotsAreBusy(t *testing.T) {
 	rec := &recorder{delay: 100 * time.Millisecond}
-	q := newQueue(Options{Window: 5 * time.Millisecond, MaxRecords: 1000, MaxInFlight: 1}, rec.flush)
+	q := newQueue("test", Options{Window: 5 * time.Millisecond, MaxRecords: 1000, MaxInFlight: 1}, rec.flush)
 	defer q.close()
 	first := make(chan struct{})
 	go func() {
@@ -127,12 +128,13 @@ func TestQueueGrowsBatchesWhileSlotsAreBusy(t *testing.T) {
 // stream submits n entries gap apart, on a fixed schedule so that one late
 // wake-up does not stretch every later gap, and returns once all are
 // answered, with the times just before the first and the last was submitted.
-func stream(t *testing.T, q *queue[int, int], n int, gap time.Duration) (first, last time.Time) {
+func stream(t *testing.T, q *queue[int, int], n int, gap time.Duration, clump int) (first, last time.Time) {
 	t.Helper()
 	var wg sync.WaitGroup
 	first = time.Now()
+	clump = max(clump, 1)
 	for i := range n {
-		time.Sleep(time.Until(first.Add(time.Duration(i) * gap)))
+		time.Sleep(time.Until(first.Add(time.Duration(i/clump) * gap)))
 		last = time.Now()
 		wg.Go(func() {
 			if v, err := q.submit(context.Background(), i); err != nil || v != i {
@@ -155,6 +157,7 @@ func TestQueueWindowFollowsArrivals(t *testing.T) {
 		opts       Options
 		n          int
 		gap        time.Duration
+		clump      int // entries that come together, every gap
 		maxBatches int
 		largest    [2]int           // bounds on the largest batch
 		settle     [2]time.Duration // bounds on when the last batch left, after the last entry; zero: unchecked
@@ -200,16 +203,26 @@ func TestQueueWindowFollowsArrivals(t *testing.T) {
 			gap:        30 * time.Millisecond,
 			maxBatches: 4,
 			largest:    [2]int{6, 11},
-			// Eight gaps of 30ms, far from Window and from MaxWait.
-			settle: [2]time.Duration{90 * time.Millisecond, 1500 * time.Millisecond},
+			// Two gaps of 30ms, far from Window and from MaxWait.
+			settle: [2]time.Duration{45 * time.Millisecond, 1500 * time.Millisecond},
+		},
+		{
+			// As reconciles woken by one watch event arrive: tens at once, then a pause.
+			name:       "clumps with pauses of 150ms stay together until MaxWait",
+			opts:       Options{Window: window, MaxWait: 2 * time.Second},
+			n:          300,
+			gap:        150 * time.Millisecond,
+			clump:      30,
+			maxBatches: 4,
+			largest:    [2]int{200, 300},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := &recorder{}
-			q := newQueue(tt.opts.withDefaults().forKind(maxWritesPerCall), rec.flush)
+			q := newQueue("test", tt.opts.withDefaults().forKind(maxWritesPerCall), rec.flush)
 			defer q.close()
-			_, last := stream(t, q, tt.n, tt.gap)
+			_, last := stream(t, q, tt.n, tt.gap, tt.clump)
 			rec.mu.Lock()
 			sizes, started := slices.Clone(rec.sizes), slices.Clone(rec.started)
 			rec.mu.Unlock()
@@ -226,5 +239,39 @@ func TestQueueWindowFollowsArrivals(t *testing.T) {
 				t.Errorf("last batch left %v after the last entry, want %v to %v", settled, tt.settle[0], tt.settle[1])
 			}
 		})
+	}
+}
+
+// Observe hears of every batch sent, with its kind and size, and of nothing else.
+func TestQueueObserveReportsBatchSizes(t *testing.T) {
+	var mu sync.Mutex
+	var seen []string
+	opts := Options{Window: 5 * time.Millisecond, MaxRecords: 4, MaxInFlight: 1, Observe: func(kind string, n int) {
+		mu.Lock()
+		seen = append(seen, fmt.Sprintf("%s:%d", kind, n))
+		mu.Unlock()
+	}}
+	rec := &recorder{}
+	q := newQueue("saves", opts.withDefaults(), rec.flush)
+	var wg sync.WaitGroup
+	for i := range 6 {
+		wg.Go(func() { _, _ = q.submit(context.Background(), i) })
+	}
+	wg.Wait()
+	q.close()
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) != len(rec.sizes) {
+		t.Fatalf("observed %v for batches %v", seen, rec.sizes)
+	}
+	total := 0
+	for i, n := range rec.sizes {
+		if seen[i] != fmt.Sprintf("saves:%d", n) {
+			t.Errorf("batch %d observed as %s, sent with %d records", i, seen[i], n)
+		}
+		total += n
+	}
+	if total != 6 {
+		t.Errorf("observed batches hold %d records, want 6", total)
 	}
 }

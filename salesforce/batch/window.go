@@ -2,58 +2,75 @@ package batch
 
 import "time"
 
-// quietGaps is how many of a batch's mean arrival gaps it waits past its
-// latest entry. Irregular arrivals leave a gap longer than k mean gaps with
-// a chance of about e^-k each: at 4 (1.8%) a stream of 150 a second would
-// still close a batch every ~50 entries on a random lull; at 8 (0.03%) lulls
-// almost never close one before MaxWait or the record cap, while a stream
-// that has stopped still leaves after eight of its gaps (some 50ms at 150 a
-// second).
-const quietGaps = 8
+// The quiet period a batch waits after its latest entry follows the queue's
+// recent arrivals rather than a fixed Window. Entries rarely come evenly:
+// reconciles woken by one watch event arrive in clumps of tens with pauses
+// of a hundred milliseconds or more between clumps, so a rule based on the
+// mean gap closes a batch at every pause. The longest recent gap describes
+// such a stream; waiting twice that long keeps the clumps together, while a
+// lone request or a single burst (no recent gap at all) waits only Window.
+const (
+	// recentGaps is how many of the latest gaps between arrivals are kept.
+	recentGaps = 32
+	// gapFactor is how many of the longest recent gaps a batch waits. For
+	// random arrivals the longest of 32 gaps is about four mean gaps, so a
+	// lull long enough to close a batch early is rarer than one in a
+	// thousand arrivals.
+	gapFactor = 2
+	// streamHorizon separates a stream from separate requests: a gap longer
+	// than this is an idle spell, and gaps older than this describe a stream
+	// that has ended.
+	streamHorizon = time.Second
+)
 
-// streamWindows bounds, in Windows, the gap before a batch's first entry
-// that still counts as part of a stream. A lone entry has no gap of its own
-// to measure, so without this a stream whose gaps exceed Window would leave
-// one entry per batch for ever; with it, only a request that has no
-// neighbour that close leaves after a plain Window, and one that has waits
-// at most quietGaps × streamWindows Windows.
-const streamWindows = 2
-
-// arrivals is when a batch's entries came.
-type arrivals struct {
-	first, last time.Time
-	n           int
-	// lead is the gap between the first entry and the entry before it, of
-	// an earlier batch.
-	lead time.Duration
+// gap is the time between two consecutive arrivals, noted when the later one came.
+type gap struct {
+	length time.Duration
+	at     time.Time
 }
 
-// meanGap is the batch's observed gap between entries, or 0 when it has
-// none: a lone entry that does not follow another closely.
-func (a arrivals) meanGap(opts Options) time.Duration {
-	if a.n >= 2 {
-		return a.last.Sub(a.first) / time.Duration(a.n-1)
+// arrivalGaps is a ring of the latest gaps between a queue's arrivals.
+type arrivalGaps struct {
+	ring [recentGaps]gap
+	next int
+	last time.Time // the latest arrival
+}
+
+// arrived notes an arrival at now.
+func (a *arrivalGaps) arrived(now time.Time) {
+	if !a.last.IsZero() {
+		a.ring[a.next] = gap{length: now.Sub(a.last), at: now}
+		a.next = (a.next + 1) % recentGaps
 	}
-	if a.lead <= streamWindows*opts.Window {
-		return a.lead
+	a.last = now
+}
+
+// longest is the longest gap of the current stream as of now: among the
+// kept gaps noted within streamHorizon and themselves shorter than it.
+func (a *arrivalGaps) longest(now time.Time) time.Duration {
+	var out time.Duration
+	for _, g := range a.ring {
+		if g.at.IsZero() || now.Sub(g.at) > streamHorizon || g.length > streamHorizon {
+			continue
+		}
+		out = max(out, g.length)
 	}
-	return 0
+	return out
 }
 
-// quietPeriod is how long the batch waits for another entry: Window for a
-// lone request or a burst, so neither waits noticeably, and quietGaps mean
-// gaps for a batch whose entries trickle in, so a stream with gaps wider
-// than Window still stays together.
-func (a arrivals) quietPeriod(opts Options) time.Duration {
-	return min(max(quietGaps*a.meanGap(opts), opts.Window), opts.MaxWait)
+// quietPeriod is how long a batch waits for another entry after one that came
+// at now: Window for a lone request or a burst, gapFactor of the stream's
+// longest recent gap otherwise, never more than MaxWait.
+func (a *arrivalGaps) quietPeriod(now time.Time, opts Options) time.Duration {
+	return min(max(gapFactor*a.longest(now), opts.Window), opts.MaxWait)
 }
 
-// departure is when the batch leaves unless it fills up first: a quiet
-// period after its latest entry, or MaxWait after its first, whichever is
-// sooner.
-func (a arrivals) departure(opts Options) time.Time {
-	quiet := a.last.Add(a.quietPeriod(opts))
-	if limit := a.first.Add(opts.MaxWait); limit.Before(quiet) {
+// departure is when a batch whose first entry came at first and latest at
+// now leaves unless it fills up: a quiet period after now, or MaxWait after
+// first, whichever is sooner.
+func (a *arrivalGaps) departure(first, now time.Time, opts Options) time.Time {
+	quiet := now.Add(a.quietPeriod(now, opts))
+	if limit := first.Add(opts.MaxWait); limit.Before(quiet) {
 		return limit
 	}
 	return quiet
