@@ -8,12 +8,11 @@
 //     retrieves (five POST collections of 2,000 in one Composite request),
 //     1,000 saves or deletes (five collections of 200), 1,000 lookups; or
 //     Options.MaxRecords of any kind when that is set;
-//   - after a quiet period following its latest entry: Options.Window for a
-//     lone request or a burst (so neither waits noticeably), stretched to
-//     twice the longest gap between the queue's arrivals of the last second
-//     while entries stream in, so a stream that comes in clumps with pauses
-//     between them stays in one batch, and a stream that stops leaves a
-//     couple of its pauses later;
+//   - after a quiet period following its latest entry: Options.Window on an
+//     idle queue (so a lone request or a burst does not wait noticeably), one
+//     second once the queue is busy (four entries within the last second), so
+//     a stream that comes in clumps with pauses between them stays in one
+//     batch and a stream that stops leaves a second later;
 //   - Options.MaxWait (default 5s) after its first entry, however steadily
 //     entries keep coming.
 //

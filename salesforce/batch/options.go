@@ -10,9 +10,8 @@ import (
 type Options struct {
 	// Window is the shortest quiet period after a batch's latest entry before
 	// it leaves (default 20ms), and the whole wait of a lone request or a
-	// burst. While entries stream in, a batch waits longer, twice the
-	// stream's longest recent gap, so that a stream is not cut into one small
-	// batch per pause.
+	// burst. Once entries stream in, a batch waits for a pause of a second,
+	// so that a stream is not cut into one small batch per pause.
 	Window time.Duration
 	// MaxWait bounds how long a batch that keeps receiving entries stays open
 	// after its first one (default 5s): a steady stream, such as thousands of

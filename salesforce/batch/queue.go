@@ -37,9 +37,9 @@ type queue[Req, Res any] struct {
 
 	mu   sync.Mutex
 	open []*entry[Req, Res] // the batch still taking entries
-	// gaps are the recent gaps between entries of any batch, which decide
+	// recent holds the latest arrivals of any batch, which decide
 	// how long the open batch waits for company.
-	gaps arrivalGaps
+	recent arrivalTimes
 	// openedAt is when the open batch got its first entry.
 	openedAt time.Time
 	// departs is when the open batch's quiet period ends; each entry moves it.
@@ -107,13 +107,13 @@ func (q *queue[Req, Res]) arrived(now time.Time) {
 	if len(q.open) == 1 {
 		q.openedAt = now
 	}
-	q.gaps.arrived(now)
+	q.recent.arrived(now)
 }
 
 // extend moves the open batch's departure to a quiet period after its latest
 // entry, which came at now. q.mu must be held.
 func (q *queue[Req, Res]) extend(now time.Time) {
-	q.departs = q.gaps.departure(q.openedAt, now, q.opts)
+	q.departs = q.recent.departure(q.openedAt, now, q.opts)
 	wait := q.departs.Sub(now)
 	if q.timer == nil {
 		gen := q.gen

@@ -17,49 +17,44 @@ func TestQuietPeriod(t *testing.T) {
 		want time.Duration
 	}{
 		{"a lone entry on an idle queue waits Window", []int{0}, ms(20)},
-		{"a lone entry long after the previous one waits Window", []int{0, 5000}, ms(20)},
-		{"a burst waits Window", []int{0, 0, 0, 1, 1, 1}, ms(20)},
-		{"an even stream waits two of its gaps", []int{0, 30, 60, 90, 120}, ms(60)},
-		{"clumps with pauses wait two of the longest pause", []int{0, 1, 2, 3, 170, 171, 172, 345, 346}, ms(346)},
-		{"a pause more than a second ago no longer counts", []int{0, 400, 1500, 1501, 1502}, ms(20)},
-		{"an idle spell is not a gap of the stream", []int{0, 2000, 2010, 2020}, ms(20)},
-		{"never more than MaxWait", []int{0, 900, 1800, 2700}, ms(1800)},
+		{"applies one at a time, half a second apart, wait Window", []int{0, 500, 1000, 1500, 2000}, ms(20)},
+		{"three at once are not yet a stream", []int{0, 0, 0}, ms(20)},
+		{"four within a second are", []int{0, 300, 600, 900}, busyQuiet},
+		{"clumps with pauses are", []int{0, 1, 2, 170, 171, 172, 340}, busyQuiet},
+		{"a stream that paused over a second ago is idle again", []int{0, 10, 20, 30, 1100}, ms(20)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var g arrivalGaps
+			var a arrivalTimes
 			var now time.Time
-			for _, a := range tt.at {
-				now = t0.Add(ms(a))
-				g.arrived(now)
+			for _, at := range tt.at {
+				now = t0.Add(ms(at))
+				a.arrived(now)
 			}
-			if got := g.quietPeriod(now, opts); got != tt.want {
+			if got := a.quietPeriod(now, opts); got != tt.want {
 				t.Errorf("quiet period %v, want %v", got, tt.want)
 			}
 		})
 	}
-	t.Run("a batch leaves MaxWait after its first entry at the latest", func(t *testing.T) {
-		var g arrivalGaps
-		first := t0
-		for i := 0; i <= 10; i++ {
-			g.arrived(t0.Add(ms(480 * i)))
+	t.Run("never more than MaxWait", func(t *testing.T) {
+		var a arrivalTimes
+		for i := range 4 {
+			a.arrived(t0.Add(ms(i)))
 		}
-		now := t0.Add(ms(4800))
-		if got := g.departure(first, now, opts).Sub(t0); got != opts.MaxWait {
-			t.Errorf("leaves %v after its first entry, want %v", got, opts.MaxWait)
+		short := Options{Window: ms(20), MaxWait: ms(300)}
+		if got := a.quietPeriod(t0.Add(ms(3)), short); got != ms(300) {
+			t.Errorf("quiet period %v, want MaxWait", got)
 		}
 	})
-	t.Run("only the latest gaps are kept", func(t *testing.T) {
-		var g arrivalGaps
-		g.arrived(t0)
-		g.arrived(t0.Add(ms(300))) // a long gap, then recentGaps short ones push it out
-		at := ms(300)
-		for range recentGaps {
-			at += ms(1)
-			g.arrived(t0.Add(at))
+	t.Run("a batch leaves MaxWait after its first entry at the latest", func(t *testing.T) {
+		var a arrivalTimes
+		var now time.Time
+		for i := 0; i <= 48; i++ {
+			now = t0.Add(ms(100 * i))
+			a.arrived(now)
 		}
-		if got := g.longest(t0.Add(at)); got != ms(1) {
-			t.Errorf("longest recent gap %v, want 1ms", got)
+		if got := a.departure(t0, now, opts).Sub(t0); got != opts.MaxWait {
+			t.Errorf("leaves %v after its first entry, want %v", got, opts.MaxWait)
 		}
 	})
 }
