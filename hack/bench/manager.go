@@ -63,6 +63,9 @@ func findPID(metricsAddr string) (int, error) {
 type memory struct {
 	RSS       int64 `json:"rssBytes"`
 	HeapInuse int64 `json:"heapInuseBytes"`
+	// HeapLive is the heap's allocated bytes just after a collection: live data, without the
+	// free space inside partly used spans that HeapInuse counts.
+	HeapLive int64 `json:"heapLiveBytes"`
 }
 
 // memory collects garbage first (the heap profile endpoint does so on request), so two samples
@@ -76,6 +79,10 @@ func (m *manager) memory(ctx context.Context, heapProfile string) (memory, error
 		}
 		defer f.Close()
 		profile = f
+	}
+	// Twice: sync.Pool contents (the loggers' buffers, for one) survive the first collection.
+	if err := m.pprof(ctx, "/debug/pprof/heap?gc=1", io.Discard); err != nil {
+		return memory{}, err
 	}
 	if err := m.pprof(ctx, "/debug/pprof/heap?gc=1", profile); err != nil {
 		return memory{}, err
@@ -98,6 +105,7 @@ func (m *manager) memory(ctx context.Context, heapProfile string) (memory, error
 		return memory{}, err
 	}
 	mem.HeapInuse = int64(s.sum("go_memstats_heap_inuse_bytes"))
+	mem.HeapLive = int64(s.sum("go_memstats_heap_alloc_bytes"))
 	return mem, nil
 }
 
@@ -157,6 +165,29 @@ func (s samples) salesforceReads() int {
 		}
 	}
 	return int(total)
+}
+
+// batchTotals is, per batch kind, the records and batches sent so far.
+type batchTotals map[string][2]float64
+
+func (s samples) batchTotals() batchTotals {
+	out := batchTotals{}
+	for _, kind := range []string{"lookups", "saves", "retrieves", "deletes"} {
+		label := `kind="` + kind + `"`
+		out[kind] = [2]float64{s.sum("salesforce_batch_records_sum", label), s.sum("salesforce_batch_records_count", label)}
+	}
+	return out
+}
+
+// meanSince is the mean records per batch of each kind sent between since and t.
+func (t batchTotals) meanSince(since batchTotals) map[string]float64 {
+	out := map[string]float64{}
+	for kind, v := range t {
+		if n := v[1] - since[kind][1]; n > 0 {
+			out[kind] = (v[0] - since[kind][0]) / n
+		}
+	}
+	return out
 }
 
 func (s samples) identityReconciles() int {

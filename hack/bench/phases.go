@@ -61,6 +61,7 @@ func (b *bench) coldSync(ctx context.Context) error {
 	b.res.ColdCalls = after.calls - before.calls
 	b.res.ColdLogins = after.logins - before.logins
 	b.res.ColdKubeRequests = after.kube - before.kube
+	b.res.ColdBatchMean = after.batches.meanSince(before.batches)
 	if err := <-profiled; err != nil {
 		return fmt.Errorf("CPU profile: %w", err)
 	}
@@ -171,6 +172,7 @@ func (b *bench) drift(ctx context.Context) error {
 		return err
 	}
 	b.res.DriftReadCalls = m1.salesforceReads() - m0.salesforceReads()
+	b.res.DriftBatchMean = m1.batchTotals().meanSince(m0.batchTotals())
 	b.res.DriftSeconds = idle.Sub(start).Seconds()
 	b.res.Drifted = len(drifted)
 	for _, name := range drifted {

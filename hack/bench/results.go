@@ -22,10 +22,12 @@ type modeResult struct {
 	ColdCalls         int     `json:"coldCalls"`
 	ColdLogins        int     `json:"coldLogins"`
 	ColdKubeRequests  int     `json:"coldKubeRequests"`
-	MemoryBaseline    memory  `json:"memoryBaseline"`
-	MemoryAfter       memory  `json:"memoryAfter"`
-	CPUProfile        string  `json:"cpuProfile,omitempty"`
-	HeapProfile       string  `json:"heapProfile,omitempty"`
+	// ColdBatchMean is the mean records per batched call, by kind (batching on only).
+	ColdBatchMean  map[string]float64 `json:"coldBatchMean,omitempty"`
+	MemoryBaseline memory             `json:"memoryBaseline"`
+	MemoryAfter    memory             `json:"memoryAfter"`
+	CPUProfile     string             `json:"cpuProfile,omitempty"`
+	HeapProfile    string             `json:"heapProfile,omitempty"`
 
 	ResyncSeconds      float64 `json:"resyncSeconds"`
 	ResyncCalls        int     `json:"resyncCalls"`
@@ -39,12 +41,13 @@ type modeResult struct {
 	SpecChangeCalls    int     `json:"specChangeCalls"`
 	SpecChangeNotReady int     `json:"specChangeNotReady"`
 
-	DriftChecked   int     `json:"driftChecked"`
-	DriftCalls     int     `json:"driftCalls"`
-	DriftReadCalls int     `json:"driftReadCalls"`
-	DriftSeconds   float64 `json:"driftSeconds"`
-	Drifted        int     `json:"drifted"`
-	DriftCorrected int     `json:"driftCorrected"`
+	DriftChecked   int                `json:"driftChecked"`
+	DriftCalls     int                `json:"driftCalls"`
+	DriftReadCalls int                `json:"driftReadCalls"`
+	DriftBatchMean map[string]float64 `json:"driftBatchMean,omitempty"`
+	DriftSeconds   float64            `json:"driftSeconds"`
+	Drifted        int                `json:"drifted"`
+	DriftCorrected int                `json:"driftCorrected"`
 }
 
 func per1000(count, of int) float64 { return float64(count) * 1000 / float64(of) }
@@ -94,18 +97,23 @@ func newReport(cfg config, on, off *modeResult) *report {
 	add("cold: apply→Ready p50 (ms)", "", 0, func(m *modeResult) float64 { return m.ApplyToReadyP50ms })
 	add("cold: apply→Ready p95 (ms)", "", 0, func(m *modeResult) float64 { return m.ApplyToReadyP95ms })
 	add("cold: SF calls / 1,000 identities", "≤ 3 (per-resource ≈ 2,000)", 1, func(m *modeResult) float64 { return per1000(m.ColdCalls, m.N) })
+	add("cold: mean lookups per batched call", "", 0, func(m *modeResult) float64 { return m.ColdBatchMean["lookups"] })
+	add("cold: mean saves per batched call", "", 0, func(m *modeResult) float64 { return m.ColdBatchMean["saves"] })
 	add("cold: SF logins", "", 0, func(m *modeResult) float64 { return float64(m.ColdLogins) })
 	add("cold: kube API requests (manager)", "", 0, func(m *modeResult) float64 { return float64(m.ColdKubeRequests) })
 	add("cold: kube API requests / identity", "", 2, func(m *modeResult) float64 { return float64(m.ColdKubeRequests) / float64(m.N) })
 	add("memory: RSS baseline (MiB)", "", 1, func(m *modeResult) float64 { return mib(m.MemoryBaseline.RSS) })
 	add("memory: RSS after all Ready (MiB)", "", 1, func(m *modeResult) float64 { return mib(m.MemoryAfter.RSS) })
-	add("memory: RSS growth / identity (B)", "≤ 1,024", 0, func(m *modeResult) float64 {
+	add("memory: RSS growth / identity (B)", "", 0, func(m *modeResult) float64 {
 		return growthPerIdentity(m.MemoryBaseline.RSS, m.MemoryAfter.RSS, m.N)
 	})
 	add("memory: heap in use baseline (MiB)", "", 1, func(m *modeResult) float64 { return mib(m.MemoryBaseline.HeapInuse) })
 	add("memory: heap in use after (MiB)", "", 1, func(m *modeResult) float64 { return mib(m.MemoryAfter.HeapInuse) })
-	add("memory: heap growth / identity (B)", "≤ 1,024", 0, func(m *modeResult) float64 {
+	add("memory: heap in use growth / identity (B)", "", 0, func(m *modeResult) float64 {
 		return growthPerIdentity(m.MemoryBaseline.HeapInuse, m.MemoryAfter.HeapInuse, m.N)
+	})
+	add("memory: live heap growth / identity (B)", "≤ 1,024", 0, func(m *modeResult) float64 {
+		return growthPerIdentity(m.MemoryBaseline.HeapLive, m.MemoryAfter.HeapLive, m.N)
 	})
 	add("resync (restart): SF calls", "0", 0, func(m *modeResult) float64 { return float64(m.ResyncCalls) })
 	add("resync (restart): SF logins", "", 0, func(m *modeResult) float64 { return float64(m.ResyncLogins) })
@@ -117,6 +125,7 @@ func newReport(cfg config, on, off *modeResult) *report {
 	add("driftCheckInterval edit: time to idle (s)", "", 1, func(m *modeResult) float64 { return m.SpecChangeSeconds })
 	add("driftCheckInterval edit: Ready→not Ready", "0", 0, func(m *modeResult) float64 { return float64(m.SpecChangeNotReady) })
 	add("drift round: read-back calls / 1,000 checked", "≤ 1", 2, func(m *modeResult) float64 { return per1000(m.DriftReadCalls, m.DriftChecked) })
+	add("drift round: mean read-backs per batched call", "", 0, func(m *modeResult) float64 { return m.DriftBatchMean["retrieves"] })
 	add("drift round: all SF calls / 1,000 checked (with corrections)", "", 2, func(m *modeResult) float64 { return per1000(m.DriftCalls, m.DriftChecked) })
 	add("drift round: records drifted (1%)", "", 0, func(m *modeResult) float64 { return float64(m.Drifted) })
 	add("drift round: records corrected", "all drifted", 0, func(m *modeResult) float64 { return float64(m.DriftCorrected) })
