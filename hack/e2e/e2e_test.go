@@ -18,7 +18,7 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("patching traits updates the Lead", s.specLeadUpdated)
 	t.Run("externalId identity updates the seeded Contact", s.specContactUpdated)
 	t.Run("wrong password makes the destination AuthenticationFailed", s.specWrongPassword)
-	t.Run("status.records show the Lead was Created, with no event per record", s.specCreatedRecorded)
+	t.Run("status.records tell what was done to the Lead, with no event per record", s.specCreatedRecorded)
 	t.Run("metrics expose Salesforce and reconcile counters", s.specMetrics)
 	t.Run("deleting an identity with deletionPolicy Delete deletes its Lead", s.specDeletePolicy)
 	t.Run("kubectl get prints the status columns", s.specColumns)
