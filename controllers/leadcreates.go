@@ -39,6 +39,9 @@ type leadCreates struct {
 	startedAt time.Time
 	marks     map[types.UID]time.Time // destination → the mark this process stored
 	holds     map[types.UID]time.Time // destination → until an earlier process's creates may land
+	// flights tracks, per destination, the Lead creates under way, so the mark can be taken
+	// back once none is: a restart shortly after a bulk apply then holds nothing.
+	flights map[types.UID]*leadFlights
 	// unanswered maps an identity to when its Lead create came back without an answer.
 	unanswered map[types.UID]time.Time
 }
@@ -47,7 +50,8 @@ func newLeadCreates(c client.Client, grace time.Duration, now func() time.Time) 
 	id := make([]byte, 6)
 	_, _ = rand.Read(id)
 	return &leadCreates{client: c, process: hex.EncodeToString(id), grace: grace, now: now,
-		marks: map[types.UID]time.Time{}, holds: map[types.UID]time.Time{}, unanswered: map[types.UID]time.Time{}}
+		marks: map[types.UID]time.Time{}, holds: map[types.UID]time.Time{}, unanswered: map[types.UID]time.Time{},
+		flights: map[types.UID]*leadFlights{}}
 }
 
 // started records when this process began reconciling; only the first call counts.
@@ -108,6 +112,80 @@ func (g *leadCreates) beforeCreate(ctx context.Context, dest *sfv1.SalesforceDes
 	}
 	g.marks[dest.UID] = until
 	return nil
+}
+
+// leadFlights is one destination's Lead creates under way.
+type leadFlights struct {
+	key      types.NamespacedName
+	inFlight int
+	// lost is when a create last came back unanswered: it may land until a grace later.
+	lost  time.Time
+	timer *time.Timer
+}
+
+// idleBeforeLowering is how long a destination must have had no Lead create under way
+// before its mark is taken back: long enough that a trickle of creates does not write the
+// mark twice each.
+const idleBeforeLowering = 10 * time.Second
+
+// sending notes that a Lead create, already covered by the mark, is about to go out.
+func (g *leadCreates) sending(dest *sfv1.SalesforceDestination) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	f := g.flights[dest.UID]
+	if f == nil {
+		f = &leadFlights{key: types.NamespacedName{Namespace: dest.Namespace, Name: dest.Name}}
+		g.flights[dest.UID] = f
+	}
+	f.inFlight++
+}
+
+// sent notes that a Lead create came back, answered or not. Once none is under way, and no
+// unanswered one can still land, the mark is taken back after idleBeforeLowering.
+func (g *leadCreates) sent(dest *sfv1.SalesforceDestination, answered bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	f := g.flights[dest.UID]
+	if f == nil {
+		return
+	}
+	f.inFlight--
+	if !answered {
+		f.lost = g.now()
+	}
+	if f.inFlight > 0 {
+		return
+	}
+	wait := max(idleBeforeLowering, f.lost.Add(g.grace).Sub(g.now()))
+	if f.timer != nil {
+		f.timer.Stop()
+	}
+	uid := dest.UID
+	f.timer = time.AfterFunc(wait, func() { g.lower(uid) })
+}
+
+// lower takes the destination's mark back to now, if nothing was sent since it was planned.
+func (g *leadCreates) lower(uid types.UID) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	f := g.flights[uid]
+	now := g.now()
+	if f == nil || f.inFlight > 0 || now.Before(f.lost.Add(g.grace)) || !g.marks[uid].After(now) {
+		return
+	}
+	patch, _ := json.Marshal(map[string]any{"metadata": map[string]any{
+		"uid":         uid,
+		"annotations": map[string]string{sfv1.AnnotationLeadCreates: g.process + " " + now.UTC().Format(time.RFC3339Nano)},
+	}})
+	target := &sfv1.SalesforceDestination{}
+	target.Namespace, target.Name = f.key.Namespace, f.key.Name
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := g.client.Patch(ctx, target, client.RawPatch(types.MergePatchType, patch)); err != nil {
+		return // the mark stays as it was: a restart waits, which is safe
+	}
+	g.marks[uid] = now
+	delete(g.flights, uid)
 }
 
 // lostAnswer remembers that the identity's Lead create came back without an answer.

@@ -139,3 +139,57 @@ func TestLeadCreatesLostAnswerWaitsOutTheGrace(t *testing.T) {
 		t.Fatalf("a lost answer past its grace is still remembered")
 	}
 }
+
+func TestLeadCreatesMarkTakenBackWhenIdle(t *testing.T) {
+	const grace = 6 * time.Second
+	clk := &clock{t: time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)}
+	dest := markedDestination("d1", "")
+	scheme := runtime.NewScheme()
+	if err := sfv1.AddToScheme(scheme); err != nil {
+		t.Fatal(err)
+	}
+	c := fake.NewClientBuilder().WithScheme(scheme).WithObjects(dest.DeepCopy()).Build()
+	g := newLeadCreates(c, grace, clk.now)
+	g.started()
+	holdOfNextProcess := func() time.Time {
+		stored := &sfv1.SalesforceDestination{}
+		if err := c.Get(context.Background(), client.ObjectKeyFromObject(dest), stored); err != nil {
+			t.Fatal(err)
+		}
+		clk.t = clk.t.Add(time.Millisecond) // the next process starts after this one stopped
+		next := newLeadCreates(c, grace, clk.now)
+		next.started()
+		return next.holdUntil(stored)
+	}
+	send := func(answered bool) {
+		if err := g.beforeCreate(context.Background(), dest); err != nil {
+			t.Fatal(err)
+		}
+		g.sending(dest)
+		g.sent(dest, answered)
+	}
+
+	send(true)
+	g.sending(dest) // a second create still under way
+	g.lower(dest.UID)
+	if holdOfNextProcess().IsZero() {
+		t.Fatal("the mark was taken back while a create was under way")
+	}
+	g.sent(dest, true)
+	g.lower(dest.UID)
+	if hold := holdOfNextProcess(); !hold.IsZero() {
+		t.Fatalf("after every create was answered the next process still holds until %v", hold)
+	}
+
+	// An unanswered create keeps the mark until it can no longer land.
+	send(false)
+	g.lower(dest.UID)
+	if holdOfNextProcess().IsZero() {
+		t.Fatal("the mark was taken back while an unanswered create could still land")
+	}
+	clk.t = clk.t.Add(grace)
+	g.lower(dest.UID)
+	if hold := holdOfNextProcess(); !hold.IsZero() {
+		t.Fatalf("a grace after the lost answer the next process still holds until %v", hold)
+	}
+}

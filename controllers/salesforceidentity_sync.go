@@ -343,11 +343,15 @@ func (s *identitySync) create(ctx context.Context, key string, w salesforce.Reco
 		if err := s.r.leads.beforeCreate(ctx, s.dest); err != nil {
 			return "", err
 		}
+		s.r.leads.sending(s.dest)
 	} else if err := s.persist(ctx); err != nil {
 		s.state.Pending = nil
 		return "", err
 	}
 	id, err := s.conn.api.Save(ctx, w)
+	if key == leadKey {
+		s.r.leads.sent(s.dest, err == nil || answeredWithoutCreating(err))
+	}
 	if err != nil {
 		if answeredWithoutCreating(err) {
 			s.state.Pending = nil
