@@ -164,6 +164,26 @@ func (g *leadCreates) sent(dest *sfv1.SalesforceDestination, answered bool) {
 	f.timer = time.AfterFunc(wait, func() { g.lower(uid) })
 }
 
+// Start waits for the manager to stop and then takes back the marks of destinations with no
+// Lead create under way, so a graceful restart (a rolling update) holds nothing; after a
+// crash the marks stay and the next process waits them out.
+func (g *leadCreates) Start(ctx context.Context) error {
+	<-ctx.Done()
+	g.mu.Lock()
+	uids := make([]types.UID, 0, len(g.flights))
+	for uid := range g.flights {
+		uids = append(uids, uid)
+	}
+	g.mu.Unlock()
+	for _, uid := range uids {
+		g.lower(uid)
+	}
+	return nil
+}
+
+// NeedLeaderElection: only the leader sends creates, so only its marks need taking back.
+func (g *leadCreates) NeedLeaderElection() bool { return true }
+
 // lower takes the destination's mark back to now, if nothing was sent since it was planned.
 func (g *leadCreates) lower(uid types.UID) {
 	g.mu.Lock()

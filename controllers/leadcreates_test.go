@@ -193,3 +193,44 @@ func TestLeadCreatesMarkTakenBackWhenIdle(t *testing.T) {
 		t.Fatalf("a grace after the lost answer the next process still holds until %v", hold)
 	}
 }
+
+func TestLeadCreatesGracefulStopTakesMarksBack(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)}
+	scheme := runtime.NewScheme()
+	if err := sfv1.AddToScheme(scheme); err != nil {
+		t.Fatal(err)
+	}
+	idle, busy := markedDestination("d1", ""), markedDestination("d2", "")
+	busy.Name = "busy"
+	c := fake.NewClientBuilder().WithScheme(scheme).WithObjects(idle.DeepCopy(), busy.DeepCopy()).Build()
+	g := newLeadCreates(c, 6*time.Second, clk.now)
+	g.started()
+	for _, d := range []*sfv1.SalesforceDestination{idle, busy} {
+		if err := g.beforeCreate(context.Background(), d); err != nil {
+			t.Fatal(err)
+		}
+		g.sending(d)
+	}
+	g.sent(idle, true) // busy's create is still under way when the manager stops
+
+	ctx, stop := context.WithCancel(context.Background())
+	stop()
+	if err := g.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	clk.t = clk.t.Add(time.Millisecond)
+	for _, tc := range []struct {
+		dest     *sfv1.SalesforceDestination
+		wantHold bool
+	}{{idle, false}, {busy, true}} {
+		stored := &sfv1.SalesforceDestination{}
+		if err := c.Get(context.Background(), client.ObjectKeyFromObject(tc.dest), stored); err != nil {
+			t.Fatal(err)
+		}
+		next := newLeadCreates(c, 6*time.Second, clk.now)
+		next.started()
+		if held := !next.holdUntil(stored).IsZero(); held != tc.wantHold {
+			t.Errorf("%s: next process holds = %v, want %v", tc.dest.Name, held, tc.wantHold)
+		}
+	}
+}

@@ -62,6 +62,9 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 	}
 	ir.ownWrites = &ownStateWrites{}
 	ir.leads = newLeadCreates(mgr.GetClient(), ir.pendingGrace(), time.Now)
+	if err := mgr.Add(ir.leads); err != nil {
+		return err
+	}
 	// A read waits for its batch, a login and the call itself.
 	ir.drift = newDriftReads(2*opts.SalesforceTimeout+time.Minute, time.Now)
 
