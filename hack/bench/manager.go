@@ -154,13 +154,14 @@ func (s samples) identityQueueBusy() bool {
 		s.sum("controller_runtime_active_workers", `controller="salesforceidentity"`) > 0
 }
 
-// salesforceReads counts the manager's Salesforce calls that read records back by ID (alone or
-// packed in a Composite call): the drift check itself, apart from its corrections.
+// salesforceReads counts the manager's Salesforce calls that read records back by ID: a
+// collection retrieve, alone or packed in a Composite call, or (batching off) a single get.
+// That is the drift check itself, apart from its corrections.
 func (s samples) salesforceReads() int {
 	total := 0.0
 	for _, x := range s {
-		if x.name == "salesforce_api_requests_total" && strings.Contains(x.labels, `operation="`) &&
-			strings.Contains(x.labels, "retrieve ") {
+		if x.name == "salesforce_api_requests_total" &&
+			(strings.Contains(x.labels, `retrieve `) || strings.Contains(x.labels, `operation="get `)) {
 			total += x.value
 		}
 	}
