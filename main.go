@@ -84,9 +84,9 @@ func main() {
 			DisableFor: []client.Object{&corev1.Secret{}},
 		}},
 		Cache: cache.Options{
-			// Managed fields are most of an identity's metadata and the controller never
-			// reads them.
-			DefaultTransform: cache.TransformStripManagedFields(),
+			// Managed fields and kubectl's last-applied copy are most of an identity's
+			// metadata and the controllers never read them.
+			DefaultTransform: controllers.CacheTransform(),
 		},
 		Controller: config.Controller{
 			// One queue item may be asked to come back sooner and later by successive

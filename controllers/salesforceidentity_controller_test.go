@@ -58,6 +58,18 @@ var _ = Describe("SalesforceIdentity, Lead flow", func() {
 		Eventually(func() []string { return eventReasons(ns, "alex-keener") }).Should(ContainElement("Created"))
 	})
 
+	It("keeps kubectl's last-applied copy on the stored object while the cache drops it", func() {
+		email := uniqueEmail(ns, "applied")
+		lastApplied := `{"apiVersion":"salesforce.destinations.dev/v1alpha1","kind":"SalesforceIdentity","spec":{"traits":{"email":"` + email + `"}}}`
+		createIdentity(ns, "applied", map[string]any{"email": email, "lastName": "Applied"}, func(o *sfv1.SalesforceIdentity) {
+			o.Annotations = map[string]string{lastAppliedAnnotation: lastApplied}
+		})
+		obj := waitIdentity(ns, "applied", sfv1.ReasonSynced)
+		Expect(obj.Annotations).To(HaveKeyWithValue(lastAppliedAnnotation, lastApplied))
+		Expect(obj.Annotations).To(HaveKey(sfv1.AnnotationState))
+		Expect(leadsWithEmail(email)).To(HaveLen(1))
+	})
+
 	It("PATCHes the same Lead when traits change, and spends nothing on an unchanged resync", func() {
 		email := uniqueEmail(ns, "alex")
 		createIdentity(ns, "alex", alexKeener(email))

@@ -105,7 +105,7 @@ func startManager() {
 			DisableFor: []client.Object{&corev1.Secret{}},
 		}},
 		HealthProbeBindAddress: "0",
-		Cache:                  cache.Options{DefaultTransform: cache.TransformStripManagedFields()},
+		Cache:                  cache.Options{DefaultTransform: CacheTransform()},
 		Controller:             config.Controller{UsePriorityQueue: &usePriorityQueue},
 	})
 	Expect(err).NotTo(HaveOccurred())
