@@ -101,17 +101,22 @@ func (g *leadCreates) beforeCreate(ctx context.Context, dest *sfv1.SalesforceDes
 		return nil
 	}
 	until := now.Add(2 * g.grace)
-	patch, _ := json.Marshal(map[string]any{"metadata": map[string]any{
-		"uid":         dest.UID, // refuses the patch if the destination was replaced meanwhile
-		"annotations": map[string]string{sfv1.AnnotationLeadCreates: g.process + " " + until.UTC().Format(time.RFC3339Nano)},
-	}})
-	target := &sfv1.SalesforceDestination{}
-	target.Namespace, target.Name = dest.Namespace, dest.Name
-	if err := g.client.Patch(ctx, target, client.RawPatch(types.MergePatchType, patch)); err != nil {
+	if err := g.storeMark(ctx, dest.UID, types.NamespacedName{Namespace: dest.Namespace, Name: dest.Name}, until); err != nil {
 		return fmt.Errorf("mark Lead creates in flight on SalesforceDestination %q: %w", dest.Name, err)
 	}
 	g.marks[dest.UID] = until
 	return nil
+}
+
+// storeMark writes this process's mark on the destination. g.mu must be held.
+func (g *leadCreates) storeMark(ctx context.Context, uid types.UID, key types.NamespacedName, until time.Time) error {
+	patch, _ := json.Marshal(map[string]any{"metadata": map[string]any{
+		"uid":         uid, // refuses the patch if the destination was replaced meanwhile
+		"annotations": map[string]string{sfv1.AnnotationLeadCreates: g.process + " " + until.UTC().Format(time.RFC3339Nano)},
+	}})
+	target := &sfv1.SalesforceDestination{}
+	target.Namespace, target.Name = key.Namespace, key.Name
+	return g.client.Patch(ctx, target, client.RawPatch(types.MergePatchType, patch))
 }
 
 // leadFlights is one destination's Lead creates under way.
@@ -193,15 +198,9 @@ func (g *leadCreates) lower(uid types.UID) {
 	if f == nil || f.inFlight > 0 || now.Before(f.lost.Add(g.grace)) || !g.marks[uid].After(now) {
 		return
 	}
-	patch, _ := json.Marshal(map[string]any{"metadata": map[string]any{
-		"uid":         uid,
-		"annotations": map[string]string{sfv1.AnnotationLeadCreates: g.process + " " + now.UTC().Format(time.RFC3339Nano)},
-	}})
-	target := &sfv1.SalesforceDestination{}
-	target.Namespace, target.Name = f.key.Namespace, f.key.Name
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := g.client.Patch(ctx, target, client.RawPatch(types.MergePatchType, patch)); err != nil {
+	if err := g.storeMark(ctx, uid, f.key, now); err != nil {
 		return // the mark stays as it was: a restart waits, which is safe
 	}
 	g.marks[uid] = now
