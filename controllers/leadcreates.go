@@ -91,20 +91,27 @@ func (g *leadCreates) holdUntil(dest *sfv1.SalesforceDestination) time.Time {
 }
 
 // beforeCreate makes sure the destination's mark covers a create sent now, writing a new one
-// (good for two grace periods) when the stored one would lapse within a grace period.
-// Concurrent reconciles wait for the one write.
+// (good for two grace periods) when the stored one would lapse within a grace period, and
+// counts the create as under way until sent is called. Concurrent reconciles wait for the one
+// write.
 func (g *leadCreates) beforeCreate(ctx context.Context, dest *sfv1.SalesforceDestination) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	key := types.NamespacedName{Namespace: dest.Namespace, Name: dest.Name}
 	now := g.now()
-	if until, ok := g.marks[dest.UID]; ok && now.Add(g.grace).Before(until) {
-		return nil
+	if until, ok := g.marks[dest.UID]; !ok || !now.Add(g.grace).Before(until) {
+		until = now.Add(2 * g.grace)
+		if err := g.storeMark(ctx, dest.UID, key, until); err != nil {
+			return fmt.Errorf("mark Lead creates in flight on SalesforceDestination %q: %w", dest.Name, err)
+		}
+		g.marks[dest.UID] = until
 	}
-	until := now.Add(2 * g.grace)
-	if err := g.storeMark(ctx, dest.UID, types.NamespacedName{Namespace: dest.Namespace, Name: dest.Name}, until); err != nil {
-		return fmt.Errorf("mark Lead creates in flight on SalesforceDestination %q: %w", dest.Name, err)
+	f := g.flights[dest.UID]
+	if f == nil {
+		f = &leadFlights{key: key}
+		g.flights[dest.UID] = f
 	}
-	g.marks[dest.UID] = until
+	f.inFlight++
 	return nil
 }
 
@@ -132,18 +139,6 @@ type leadFlights struct {
 // before its mark is taken back: long enough that a trickle of creates does not write the
 // mark twice each.
 const idleBeforeLowering = 10 * time.Second
-
-// sending notes that a Lead create, already covered by the mark, is about to go out.
-func (g *leadCreates) sending(dest *sfv1.SalesforceDestination) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	f := g.flights[dest.UID]
-	if f == nil {
-		f = &leadFlights{key: types.NamespacedName{Namespace: dest.Namespace, Name: dest.Name}}
-		g.flights[dest.UID] = f
-	}
-	f.inFlight++
-}
 
 // sent notes that a Lead create came back, answered or not. Once none is under way, and no
 // unanswered one can still land, the mark is taken back after idleBeforeLowering.

@@ -165,12 +165,13 @@ func TestLeadCreatesMarkTakenBackWhenIdle(t *testing.T) {
 		if err := g.beforeCreate(context.Background(), dest); err != nil {
 			t.Fatal(err)
 		}
-		g.sending(dest)
 		g.sent(dest, answered)
 	}
 
 	send(true)
-	g.sending(dest) // a second create still under way
+	if err := g.beforeCreate(context.Background(), dest); err != nil { // a second create still under way
+		t.Fatal(err)
+	}
 	g.lower(dest.UID)
 	if holdOfNextProcess().IsZero() {
 		t.Fatal("the mark was taken back while a create was under way")
@@ -209,7 +210,6 @@ func TestLeadCreatesGracefulStopTakesMarksBack(t *testing.T) {
 		if err := g.beforeCreate(context.Background(), d); err != nil {
 			t.Fatal(err)
 		}
-		g.sending(d)
 	}
 	g.sent(idle, true) // busy's create is still under way when the manager stops
 

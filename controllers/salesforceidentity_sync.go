@@ -334,38 +334,43 @@ func (s *identitySync) syncTarget(ctx context.Context, i int, t mapping.Target) 
 
 // create sends a create behind crossplane's pending-create guard: the marker is stored, with
 // an optimistic lock so a stale view of the object cannot send a second create, before the
-// request goes out, and cleared once Salesforce has answered either way.
+// request goes out, and cleared once Salesforce has answered either way. A Lead, found again
+// by email, relies on the destination-wide mark instead, and gets a marker only when its
+// answer is lost.
 func (s *identitySync) create(ctx context.Context, key string, w salesforce.RecordWrite) (string, error) {
-	s.state.Pending = &pendingCreate{Key: key, Type: w.SObject, Since: metav1.Time{Time: s.now}, Match: salesforce.MatchFields(w.Fields)}
-	if key == leadKey {
+	pending := &pendingCreate{Key: key, Type: w.SObject, Since: metav1.Time{Time: s.now}}
+	lead := key == leadKey
+	if lead {
 		// A Lead is found again by email: the destination-wide mark replaces the marker.
-		s.state.Pending = nil
 		if err := s.r.leads.beforeCreate(ctx, s.dest); err != nil {
 			return "", err
 		}
-		s.r.leads.sending(s.dest)
-	} else if err := s.persist(ctx); err != nil {
-		s.state.Pending = nil
-		return "", err
-	}
-	id, err := s.conn.api.Save(ctx, w)
-	if key == leadKey {
-		s.r.leads.sent(s.dest, err == nil || answeredWithoutCreating(err))
-	}
-	if err != nil {
-		if answeredWithoutCreating(err) {
+	} else {
+		pending.Match = salesforce.MatchFields(w.Fields)
+		s.state.Pending = pending
+		if err := s.persist(ctx); err != nil {
 			s.state.Pending = nil
 			return "", err
 		}
-		if key == leadKey {
-			s.r.leads.lostAnswer(s.obj.UID)
-			s.state.Pending = &pendingCreate{Key: key, Type: w.SObject, Since: metav1.Time{Time: s.now}}
-		}
-		s.state.Pending.Unanswered = &metav1.Time{Time: s.r.now()}
-		return "", err
 	}
-	s.state.Pending = nil
-	return id, nil
+	id, err := s.conn.api.Save(ctx, w)
+	answered := err == nil || answeredWithoutCreating(err)
+	if lead {
+		s.r.leads.sent(s.dest, answered)
+	}
+	if answered {
+		s.state.Pending = nil
+		if err != nil {
+			return "", err
+		}
+		return id, nil
+	}
+	if lead {
+		s.r.leads.lostAnswer(s.obj.UID)
+	}
+	pending.Unanswered = &metav1.Time{Time: s.r.now()}
+	s.state.Pending = pending
+	return "", err
 }
 
 // outcomeUnknown reports failures after which a write may still land: no answer came back
