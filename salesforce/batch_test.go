@@ -358,10 +358,14 @@ func TestFindLeadsByEmail(t *testing.T) {
 	if sim.composites != 1 || len(org.dataRequests()) != 1 {
 		t.Fatalf("%d composite calls, %d requests; want 1,000 emails in one API call", sim.composites, len(org.dataRequests()))
 	}
-	for _, q := range c.leadQueries(emails) {
-		if n := len(c.dataRoot() + "/query?q=" + url.QueryEscape(q)); n > leadQueryURIBudget {
-			t.Fatalf("query URI is %d bytes", n)
+	queries := leadQueries(emails)
+	for _, q := range queries {
+		if len(q) > leadQuerySOQLBudget {
+			t.Fatalf("query is %d characters", len(q))
 		}
+	}
+	if len(queries) != 2 {
+		t.Fatalf("1,000 emails in %d queries, want 2", len(queries))
 	}
 }
 

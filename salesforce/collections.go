@@ -34,10 +34,15 @@ type RecordResult struct {
 
 // chunk is one sObject Collections request covering some input rows.
 type chunk struct {
+	// op names the work for errors and metrics ("save", "find leads").
+	op     string
 	method string
 	path   string // relative to the data root
 	body   any
 	rows   []int // input index of each record, in request order
+	// compositeOnly marks a request too long for a plain call's URI; it
+	// travels inside a Composite call even when alone.
+	compositeOnly bool
 }
 
 // retrieveBody is an sObject Collections retrieve sent as a POST.
@@ -76,10 +81,11 @@ func collectionRecord(sobject, id string, fields map[string]any) map[string]any 
 }
 
 // runChunks sends the chunks, one plain call each or, with pack, up to five per
-// Composite call. A chunk that Salesforce refuses as a whole gets that error;
-// a failure that would hit every later call too (network, login, throttling,
-// cancellation) stops the run, is given to every unsent chunk and returned.
-func (c *Client) runChunks(ctx context.Context, op string, chunks []chunk, pack bool) ([]chunkOutcome, error) {
+// Composite call (a lone chunk that fits a plain call goes as one). A chunk
+// that Salesforce refuses as a whole gets that error; a failure that would
+// hit every later call too (network, login, throttling, cancellation) stops
+// the run, is given to every unsent chunk and returned.
+func (c *Client) runChunks(ctx context.Context, chunks []chunk, pack bool) ([]chunkOutcome, error) {
 	out := make([]chunkOutcome, len(chunks))
 	stop := func(from int, err error) ([]chunkOutcome, error) {
 		for i := from; i < len(out); i++ {
@@ -87,9 +93,9 @@ func (c *Client) runChunks(ctx context.Context, op string, chunks []chunk, pack 
 		}
 		return out, err
 	}
-	if !pack || len(chunks) == 1 {
+	if !pack || len(chunks) == 1 && !chunks[0].compositeOnly {
 		for i, ch := range chunks {
-			resp, err := c.call(ctx, op, ch.method, ch.path, ch.body)
+			resp, err := c.call(ctx, ch.op, ch.method, ch.path, ch.body)
 			if err != nil {
 				if stopsRun(err) {
 					return stop(i, err)
@@ -107,7 +113,7 @@ func (c *Client) runChunks(ctx context.Context, op string, chunks []chunk, pack 
 		for i := start; i < end; i++ {
 			subs = append(subs, Subrequest{Method: chunks[i].method, URL: chunks[i].path, Body: chunks[i].body, ReferenceID: fmt.Sprintf("c%d", i)})
 		}
-		resps, err := c.composite(ctx, "composite: "+op, false, subs)
+		resps, err := c.composite(ctx, compositeName(chunks[start:end]), false, subs)
 		if err != nil {
 			if stopsRun(err) {
 				return stop(start, err)
@@ -118,7 +124,7 @@ func (c *Client) runChunks(ctx context.Context, op string, chunks []chunk, pack 
 			continue
 		}
 		for j, r := range resps {
-			out[start+j] = chunkOutcome{status: r.StatusCode, body: r.Body, err: setOp(r.Err, op)}
+			out[start+j] = chunkOutcome{status: r.StatusCode, body: r.Body, err: setOp(r.Err, chunks[start+j].op)}
 		}
 	}
 	return out, nil
@@ -222,7 +228,10 @@ func (c *Client) CollectionUpdate(ctx context.Context, allOrNone bool, writes []
 func (c *Client) collectionWrite(ctx context.Context, allOrNone bool, writes []RecordWrite, pack bool, kind string) ([]RecordResult, error) {
 	chunks, results := planWrites(writes, kind, allOrNone)
 	op := "collections " + kind
-	outcomes, err := c.runChunks(ctx, op, chunks, pack)
+	for i := range chunks {
+		chunks[i].op = op
+	}
+	outcomes, err := c.runChunks(ctx, chunks, pack)
 	writeResults(results, chunks, outcomes, op, kind)
 	return results, err
 }
@@ -244,8 +253,11 @@ func (c *Client) CollectionUpsert(ctx context.Context, allOrNone bool, sobject, 
 	chunks := writeChunks(http.MethodPatch, pathJoin("composite", "sobjects", sobject, externalIDField), allOrNone, rows, func(row int) map[string]any {
 		return collectionRecord(sobject, "", records[row])
 	})
+	for i := range chunks {
+		chunks[i].op = op
+	}
 	results := make([]RecordResult, len(records))
-	outcomes, err := c.runChunks(ctx, op, chunks, false)
+	outcomes, err := c.runChunks(ctx, chunks, false)
 	writeResults(results, chunks, outcomes, op, "upsert")
 	return results, err
 }
@@ -260,30 +272,10 @@ func (c *Client) CollectionDelete(ctx context.Context, allOrNone bool, ids []str
 }
 
 func (c *Client) deleteMany(ctx context.Context, allOrNone bool, refs []RecordWrite, pack bool) ([]RecordResult, error) {
-	const op = "collections delete"
-	results := make([]RecordResult, len(refs))
-	ids := make([]string, len(refs))
-	var rows []int
-	for i, r := range refs {
-		if err := checkID(r.ID); err != nil {
-			results[i] = RecordResult{Err: withOp(err, op)}
-			continue
-		}
-		if r.SObject != "" {
-			if err := checkSObject(r.SObject); err != nil {
-				results[i] = RecordResult{Err: withOp(err, op)}
-				continue
-			}
-		}
-		ids[i] = r.ID
-		rows = append(rows, i)
-	}
-	chunks := idChunks(ids, rows, func(list string) string {
-		return "/composite/sobjects?ids=" + list + "&allOrNone=" + fmt.Sprint(allOrNone)
-	}, http.MethodDelete)
-	outcomes, err := c.runChunks(ctx, op, chunks, pack)
-	writeResults(results, chunks, outcomes, op, "delete")
-	return results, err
+	j := c.NewDeleteJob(refs, allOrNone)
+	outcomes, err := c.runChunks(ctx, j.chunks, pack)
+	j.finish(ctx, c, outcomes)
+	return j.Results, err
 }
 
 // CollectionRetrieve reads records of one type by ID, 2,000 per call. A nil
@@ -293,49 +285,16 @@ func (c *Client) CollectionRetrieve(ctx context.Context, sobject string, ids []s
 }
 
 func (c *Client) retrieveMany(ctx context.Context, sobject string, ids []string, fields []string, pack bool) ([]Record, error) {
-	op := "retrieve " + sobject
-	if err := checkSObject(sobject); err != nil {
-		return nil, withOp(err, op)
+	j := c.NewRetrieveJob(sobject, ids, fields)
+	if j.Err != nil {
+		return nil, j.Err
 	}
-	if len(fields) == 0 {
-		fields = []string{"Id"}
-	}
-	if err := checkFieldNames(fields); err != nil {
-		return nil, withOp(err, op)
-	}
-	var rows []int
-	for i, id := range ids {
-		if ValidID(id) {
-			rows = append(rows, i)
-		}
-	}
-	// The IDs go in a POST body: 2,000 a request, ten times what fits a GET's URI.
-	var chunks []chunk
-	for start := 0; start < len(rows); start += MaxRetrieveRecords {
-		part := rows[start:min(start+MaxRetrieveRecords, len(rows))]
-		body := retrieveBody{IDs: make([]string, len(part)), Fields: fields}
-		for j, row := range part {
-			body.IDs[j] = ids[row]
-		}
-		chunks = append(chunks, chunk{method: http.MethodPost, path: pathJoin("composite", "sobjects", sobject), body: body, rows: part})
-	}
-	outcomes, err := c.runChunks(ctx, op, chunks, pack)
+	outcomes, err := c.runChunks(ctx, j.chunks, pack)
 	if err != nil {
 		return nil, err
 	}
-	records := make([]Record, len(ids))
-	for i, ch := range chunks {
-		o := outcomes[i]
-		if o.err != nil {
-			return nil, o.err
-		}
-		var items []Record
-		if err := jsonUnmarshal(o.body, &items); err != nil || len(items) != len(ch.rows) {
-			return nil, unexpected(o.status, op, o.body)
-		}
-		for j, row := range ch.rows {
-			records[row] = items[j]
-		}
+	if j.finish(ctx, c, outcomes); j.Err != nil {
+		return nil, j.Err
 	}
-	return records, nil
+	return j.Records, nil
 }

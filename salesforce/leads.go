@@ -2,8 +2,6 @@ package salesforce
 
 import (
 	"context"
-	"fmt"
-	"net/url"
 	"strings"
 )
 
@@ -19,94 +17,43 @@ type LeadMatch struct {
 const (
 	leadQueryPrefix = "SELECT Id, Email, IsConverted, ConvertedContactId, IsDeleted FROM Lead WHERE Email IN ("
 	leadQuerySuffix = ")"
-	// leadQueryURIBudget keeps each query URI well under Salesforce's 16,384-byte
-	// limit on URI plus headers, while fitting about 250 typical emails, so
-	// five queries (one Composite call) cover 1,000.
+	// leadQueryURIBudget is the longest query URI sent as a plain call, well
+	// under Salesforce's 16,384-byte limit on URI plus headers. Longer
+	// queries travel inside Composite calls, where that limit does not apply.
 	leadQueryURIBudget = 10000
+	// leadQuerySOQLBudget caps the SOQL text of one lookup query, a fifth of
+	// Salesforce's 100,000 characters: about 700 typical emails.
+	leadQuerySOQLBudget = 20000
 )
 
 // FindLeadsByEmail looks many emails up at once with
 // SELECT Id, Email, IsConverted, ConvertedContactId, IsDeleted FROM Lead WHERE Email IN (...).
-// The IN list is split so each query URI stays well under Salesforce's limit;
-// several such queries travel as query subrequests of Composite calls (five per
-// call), so 1,000 typical emails cost one API call. Matching is
-// case-insensitive; the result is keyed by strings.ToLower(email) and holds
-// only emails that matched at least one Lead.
+// The IN list is split so each SOQL text stays well under Salesforce's
+// limit; the queries travel as query subrequests of Composite calls (five per
+// call), so thousands of typical emails cost one API call, and a short
+// lookup goes as a plain query. Matching is case-insensitive; the result is
+// keyed by strings.ToLower(email) and holds only emails that matched at
+// least one Lead.
 func (c *Client) FindLeadsByEmail(ctx context.Context, emails []string) (map[string][]LeadMatch, error) {
-	const op = "find leads"
-	queries := c.leadQueries(emails)
-	found := map[string][]LeadMatch{}
-	var records []Record
-	switch len(queries) {
-	case 0:
-		return found, nil
-	case 1:
-		var err error
-		if records, err = c.query(ctx, "query", queries[0]); err != nil {
-			return nil, withOp(err, op)
-		}
-	default:
-		for start := 0; start < len(queries); start += MaxCompositeQueries {
-			end := min(start+MaxCompositeQueries, len(queries))
-			subs := make([]Subrequest, 0, end-start)
-			for i := start; i < end; i++ {
-				subs = append(subs, NewQuerySubrequest(fmt.Sprintf("q%d", i), queries[i]))
-			}
-			resps, err := c.composite(ctx, "composite: "+op, false, subs)
-			if err != nil {
-				return nil, withOp(err, op)
-			}
-			for _, r := range resps {
-				if r.Err != nil {
-					return nil, setOp(r.Err, op)
-				}
-				var page queryPage
-				if err := jsonUnmarshal(r.Body, &page); err != nil {
-					return nil, unexpected(r.StatusCode, op, r.Body)
-				}
-				rows, err := c.restOfQuery(ctx, op, page)
-				if err != nil {
-					return nil, err
-				}
-				records = append(records, rows...)
-			}
-		}
+	j := c.NewLeadLookupJob(emails)
+	if err := c.Send(ctx, j); err != nil {
+		return nil, withOp(err, "find leads")
 	}
-	seen := map[string]bool{}
-	for _, r := range records {
-		m := LeadMatch{
-			ID:                 r.ID(),
-			Email:              r.String("Email"),
-			IsConverted:        r.Bool("IsConverted"),
-			ConvertedContactID: r.String("ConvertedContactId"),
-			IsDeleted:          r.Bool("IsDeleted"),
-		}
-		key := strings.ToLower(m.Email)
-		if m.ID == "" || key == "" || seen[m.ID] {
-			continue
-		}
-		seen[m.ID] = true
-		found[key] = append(found[key], m)
+	if j.Err != nil {
+		return nil, j.Err
 	}
-	return found, nil
+	return j.Found, nil
 }
 
 // leadQueries builds the SOQL texts, each with as many distinct emails as fit
-// in the URI budget once URL-encoded.
-func (c *Client) leadQueries(emails []string) []string {
-	base := len(c.dataRoot()) + len("/query?q=") + len(url.QueryEscape(leadQueryPrefix+leadQuerySuffix))
+// in the SOQL budget.
+func leadQueries(emails []string) []string {
 	var (
 		queries []string
 		list    []string
-		size    = base
+		fill    LeadQueryFill
 		seen    = map[string]bool{}
 	)
-	flush := func() {
-		if len(list) > 0 {
-			queries = append(queries, leadQueryPrefix+strings.Join(list, ",")+leadQuerySuffix)
-			list, size = nil, base
-		}
-	}
 	for _, e := range emails {
 		e = strings.TrimSpace(e)
 		key := strings.ToLower(e)
@@ -114,14 +61,38 @@ func (c *Client) leadQueries(emails []string) []string {
 			continue
 		}
 		seen[key] = true
-		literal := QuoteSOQL(e)
-		cost := len(url.QueryEscape(literal)) + len(url.QueryEscape(","))
-		if len(list) > 0 && size+cost > leadQueryURIBudget {
-			flush()
+		if !fill.Add(e) {
+			queries = append(queries, leadQueryPrefix+strings.Join(list, ",")+leadQuerySuffix)
+			list = nil
 		}
-		list = append(list, literal)
-		size += cost
+		list = append(list, QuoteSOQL(e))
 	}
-	flush()
+	if len(list) > 0 {
+		queries = append(queries, leadQueryPrefix+strings.Join(list, ",")+leadQuerySuffix)
+	}
 	return queries
 }
+
+// LeadQueryFill tracks how full the lookup query being built is.
+type LeadQueryFill struct{ size int }
+
+func leadQueryCost(email string) int { return len(QuoteSOQL(email)) + len(",") }
+
+// Fits reports whether email still fits in the current query.
+func (f *LeadQueryFill) Fits(email string) bool {
+	return f.size == 0 || len(leadQueryPrefix)+len(leadQuerySuffix)+f.size+leadQueryCost(email) <= leadQuerySOQLBudget
+}
+
+// Add counts email into the current query and reports true, or, when it does
+// not fit, starts a new query holding only it and reports false.
+func (f *LeadQueryFill) Add(email string) bool {
+	if !f.Fits(email) {
+		f.size = leadQueryCost(email)
+		return false
+	}
+	f.size += leadQueryCost(email)
+	return true
+}
+
+// Started reports whether the current query holds any email.
+func (f *LeadQueryFill) Started() bool { return f.size > 0 }

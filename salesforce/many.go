@@ -12,42 +12,9 @@ import (
 // carries its own error. The returned error is set when the run stopped early
 // (network, login, throttling, cancellation); rows not sent then carry it too.
 func (c *Client) SaveMany(ctx context.Context, writes []RecordWrite) ([]RecordResult, error) {
-	var creates, updates []int
-	for i, w := range writes {
-		if w.ID == "" {
-			creates = append(creates, i)
-		} else {
-			updates = append(updates, i)
-		}
-	}
-	results := make([]RecordResult, len(writes))
-	var chunks []chunk
-	var kinds []string
-	for _, part := range []struct {
-		kind string
-		rows []int
-	}{{"create", creates}, {"update", updates}} {
-		sub := make([]RecordWrite, len(part.rows))
-		for j, row := range part.rows {
-			sub[j] = writes[row]
-		}
-		subChunks, subResults := planWrites(sub, part.kind, false)
-		for j, row := range part.rows {
-			results[row] = subResults[j]
-		}
-		for _, ch := range subChunks {
-			for k := range ch.rows {
-				ch.rows[k] = part.rows[ch.rows[k]]
-			}
-			chunks = append(chunks, ch)
-			kinds = append(kinds, part.kind)
-		}
-	}
-	outcomes, err := c.runChunks(ctx, "save", chunks, true)
-	for i, ch := range chunks {
-		writeResults(results, []chunk{ch}, outcomes[i:i+1], kinds[i]+" "+recordType(writes, ch), kinds[i])
-	}
-	return results, err
+	j := c.NewSaveJob(writes)
+	err := c.Send(ctx, j)
+	return j.Results, err
 }
 
 func recordType(writes []RecordWrite, ch chunk) string {

@@ -1,8 +1,9 @@
 package batch
 
 import (
+	"context"
 	"errors"
-	"sync"
+	"math"
 
 	"github.com/destinations/salesforce-controller/salesforce"
 )
@@ -13,32 +14,144 @@ var ErrClosed = errors.New("batch: coalescer is closed")
 // Coalescer merges the calls of concurrent callers aimed at one Salesforce
 // org. It is safe for concurrent use.
 type Coalescer struct {
-	client *salesforce.Client
+	client  *salesforce.Client
+	observe func(kind string, records int)
+	calls   *queue[request, reply]
+}
 
-	lookups   *queue[string, []salesforce.LeadMatch]
-	saves     *queue[salesforce.RecordWrite, string]
-	retrieves *queue[retrieval, salesforce.Record]
-	deletes   *queue[deletion, struct{}]
+// kind is what a request asks for. Requests of every kind wait in one queue,
+// so lookups and saves that are ready together share an API call.
+type kind uint8
+
+const (
+	kindLookup kind = iota
+	kindSave
+	kindRetrieve
+	kindDelete
+	kinds
+)
+
+var kindNames = [kinds]string{"lookups", "saves", "retrieves", "deletes"}
+
+// request is one caller's request; the field its kind names is set.
+type request struct {
+	kind      kind
+	email     string
+	write     salesforce.RecordWrite
+	retrieval retrieval
+	deletion  deletion
+}
+
+// reply is one caller's answer; the field its request's kind names is set.
+type reply struct {
+	leads  []salesforce.LeadMatch
+	id     string
+	record salesforce.Record
 }
 
 // New returns a Coalescer sending through c.
 func New(c *salesforce.Client, opts Options) *Coalescer {
 	opts = opts.withDefaults()
-	b := &Coalescer{client: c}
-	b.lookups = newQueue("lookups", opts.forKind(maxLookupsPerCall), b.flushLookups)
-	b.saves = newQueue("saves", opts.forKind(maxWritesPerCall), b.flushSaves)
-	b.retrieves = newQueue("retrieves", opts.forKind(maxRetrievesPerCall), b.flushRetrieves)
-	b.deletes = newQueue("deletes", opts.forKind(maxWritesPerCall), b.flushDeletes)
+	b := &Coalescer{client: c, observe: opts.Observe}
+	caps := [kinds]int{maxLookupsPerCall, maxWritesPerCall, maxRetrievesPerCall, maxWritesPerCall}
+	if opts.MaxRecords > 0 {
+		caps = [kinds]int{opts.MaxRecords, opts.MaxRecords, opts.MaxRecords, opts.MaxRecords}
+	}
+	// The room closes batches; the queue's own record cap never does.
+	opts.MaxRecords = math.MaxInt
+	b.calls = newQueue(opts, b.flush, room[request](&callRoom{caps: caps}))
 	return b
 }
 
 // Close flushes what is queued, waits for every answer, then stops; later
 // calls return ErrClosed. It is safe to call more than once.
 func (b *Coalescer) Close() {
-	var wg sync.WaitGroup
-	wg.Go(b.lookups.close)
-	wg.Go(b.saves.close)
-	wg.Go(b.retrieves.close)
-	wg.Go(b.deletes.close)
-	wg.Wait()
+	b.calls.close()
+}
+
+// callRoom closes a batch when its next request would need a second API
+// call, or would pass the record cap of its kind.
+type callRoom struct {
+	caps   [kinds]int
+	counts [kinds]int
+	call   salesforce.CallRoom
+}
+
+func (r *callRoom) take(req request) bool {
+	if r.counts[req.kind] >= r.caps[req.kind] {
+		return false
+	}
+	var fits bool
+	switch req.kind {
+	case kindLookup:
+		fits = r.call.Lookup(req.email)
+	case kindSave:
+		fits = r.call.Save(req.write)
+	case kindRetrieve:
+		fits = r.call.Retrieve(req.retrieval.sobject)
+	case kindDelete:
+		fits = r.call.Delete()
+	}
+	if fits {
+		r.counts[req.kind]++
+	}
+	return fits
+}
+
+func (r *callRoom) full() bool {
+	if r.call.Full() {
+		return true
+	}
+	for k, n := range r.counts {
+		if n > 0 && n >= r.caps[k] {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *callRoom) reset() {
+	r.counts = [kinds]int{}
+	r.call = salesforce.CallRoom{}
+}
+
+// planned is one kind's share of a flush: the jobs to send and how to answer
+// its callers once they are done.
+type planned struct {
+	jobs   []salesforce.Job
+	answer func(ctx context.Context, callErr error)
+}
+
+// flush sends a batch of mixed requests: every kind lays its requests out as
+// jobs, all jobs travel together, and each kind then answers its callers.
+func (b *Coalescer) flush(ctx context.Context, reqs []request) []outcome[reply] {
+	out := make([]outcome[reply], len(reqs))
+	var byKind [kinds][]int
+	for i, r := range reqs {
+		byKind[r.kind] = append(byKind[r.kind], i)
+	}
+	plans := []func(reqs []request, members []int, out []outcome[reply]) planned{
+		kindLookup:   b.planLookups,
+		kindSave:     b.planSaves,
+		kindRetrieve: b.planRetrieves,
+		kindDelete:   b.planDeletes,
+	}
+	var parts []planned
+	var jobs []salesforce.Job
+	for k, members := range byKind {
+		if len(members) == 0 {
+			continue
+		}
+		if b.observe != nil {
+			b.observe(kindNames[k], len(members))
+		}
+		p := plans[k](reqs, members, out)
+		parts = append(parts, p)
+		jobs = append(jobs, p.jobs...)
+	}
+	callErr := b.client.Send(ctx, jobs...)
+	for _, p := range parts {
+		p.answer(ctx, callErr)
+	}
+	return out
 }

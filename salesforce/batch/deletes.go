@@ -19,15 +19,16 @@ type deletion struct {
 // cannot see; both are taken as gone, since neither can be deleted by
 // retrying.
 func (b *Coalescer) Delete(ctx context.Context, sobject, id string) error {
-	_, err := b.deletes.submit(ctx, deletion{sobject: sobject, id: id})
+	_, err := b.calls.submit(ctx, request{kind: kindDelete, deletion: deletion{sobject: sobject, id: id}})
 	return err
 }
 
-func (b *Coalescer) flushDeletes(ctx context.Context, reqs []deletion) []outcome[struct{}] {
+func (b *Coalescer) planDeletes(reqs []request, members []int, out []outcome[reply]) planned {
 	var refs []salesforce.RecordWrite
-	rowOf := make([]int, len(reqs))
+	rowOf := make([]int, len(members))
 	byID := map[string]int{}
-	for i, d := range reqs {
+	for i, m := range members {
+		d := reqs[m].deletion
 		key := idKey(d.id)
 		r, ok := byID[key]
 		if !ok {
@@ -37,14 +38,14 @@ func (b *Coalescer) flushDeletes(ctx context.Context, reqs []deletion) []outcome
 		}
 		rowOf[i] = r
 	}
-	results, callErr := b.client.DeleteMany(ctx, refs)
-	out := make([]outcome[struct{}], len(reqs))
-	for i, r := range rowOf {
-		if err := rowResult(results, r, callErr).Err; err != nil && !isGone(err) {
-			out[i].err = err
+	job := b.client.NewDeleteJob(refs, false)
+	return planned{jobs: []salesforce.Job{job}, answer: func(_ context.Context, callErr error) {
+		for i, r := range rowOf {
+			if err := rowResult(job.Results, r, callErr).Err; err != nil && !isGone(err) {
+				out[members[i]].err = err
+			}
 		}
-	}
-	return out
+	}}
 }
 
 const codeInvalidCrossReference = "INVALID_CROSS_REFERENCE_KEY"

@@ -2,12 +2,15 @@
 // into few API calls, while every caller still waits for, and gets, its own
 // result.
 //
-// Each kind of call (lead lookups, saves, retrieves, deletes) has its own
-// queue. A queue's batch closes, whichever comes first:
-//   - when it holds as many entries as one API call carries: 10,000
-//     retrieves (five POST collections of 2,000 in one Composite request),
-//     1,000 saves or deletes (five collections of 200), 1,000 lookups; or
-//     Options.MaxRecords of any kind when that is set;
+// Requests of every kind (Lead lookups, saves, retrieves, deletes) wait in
+// one queue, and a batch travels as one Composite call whose five query and
+// sObject Collections requests it shares out: a lookup query holds about 700
+// emails, a collection 200 records to save or delete or 2,000 IDs to
+// retrieve. The lookups of identities just applied and the creates of those
+// looked up a moment before thus share a call instead of taking one each.
+// A batch closes, whichever comes first:
+//   - when its next request would need a sixth collection or query (see
+//     salesforce.CallRoom), or would pass Options.MaxRecords of its kind;
 //   - after a quiet period following its latest entry: Options.Window on an
 //     idle queue (so a lone request or a burst does not wait noticeably), one
 //     second once the queue is busy (four entries within the last second), so
@@ -16,10 +19,8 @@
 //   - Options.MaxWait (default 5s) after its first entry, however steadily
 //     entries keep coming.
 //
-// It is then sent as one client call (SaveMany, DeleteMany, RetrieveMany,
-// FindLeadsByEmail): one API call per full batch.
-// When Options.MaxInFlight flushes of a kind are already running, a batch
-// whose quiet period has passed stays open and keeps growing until a flush ends,
+// When Options.MaxInFlight batches are already on their way, a batch whose
+// quiet period has passed stays open and keeps growing until one returns,
 // so a slow org is asked fewer, fuller calls rather than many small ones.
 //
 // Contexts: a caller whose context ends gets ctx.Err() at once. Its row is
@@ -30,9 +31,10 @@
 // neighbours.
 //
 // Failures: per-record results are routed back row by row, so a failed row
-// never fails its neighbours; an error that fails the whole call (network,
-// 5xx, session, REQUEST_LIMIT_EXCEEDED) is returned to every caller of that
-// flush.
+// never fails its neighbours, and a request Salesforce refuses as a whole (a
+// retrieve naming a field the type lacks) fails only the callers in it; an
+// error that fails the whole call (network, 5xx, session,
+// REQUEST_LIMIT_EXCEEDED) is returned to every caller of that batch.
 //
 // Merging inside one flush, so that Salesforce never sees a request it would
 // reject or that would duplicate data:

@@ -10,27 +10,28 @@ import (
 // FindLeadsByEmail returns the Leads whose Email matches email,
 // case-insensitively; none is an empty result, not an error.
 func (b *Coalescer) FindLeadsByEmail(ctx context.Context, email string) ([]salesforce.LeadMatch, error) {
-	return b.lookups.submit(ctx, email)
+	r, err := b.calls.submit(ctx, request{kind: kindLookup, email: email})
+	return r.leads, err
 }
 
-func (b *Coalescer) flushLookups(ctx context.Context, emails []string) []outcome[[]salesforce.LeadMatch] {
+func (b *Coalescer) planLookups(reqs []request, members []int, out []outcome[reply]) planned {
 	var unique []string
 	seen := map[string]bool{}
-	for _, e := range emails {
-		if key := emailKey(e); key != "" && !seen[key] {
+	for _, m := range members {
+		if key := emailKey(reqs[m].email); key != "" && !seen[key] {
 			seen[key] = true
-			unique = append(unique, e)
+			unique = append(unique, reqs[m].email)
 		}
 	}
-	found, err := b.client.FindLeadsByEmail(ctx, unique)
-	out := make([]outcome[[]salesforce.LeadMatch], len(emails))
-	for i, e := range emails {
-		if err != nil {
-			out[i].err = err
-			continue
+	job := b.client.NewLeadLookupJob(unique)
+	return planned{jobs: []salesforce.Job{job}, answer: func(context.Context, error) {
+		for _, m := range members {
+			if job.Err != nil {
+				out[m].err = job.Err
+				continue
+			}
+			// Each caller gets its own slice, so one cannot change another's answer.
+			out[m].val.leads = slices.Clone(job.Found[emailKey(reqs[m].email)])
 		}
-		// Each caller gets its own slice, so one cannot change another's answer.
-		out[i].val = slices.Clone(found[emailKey(e)])
-	}
-	return out
+	}}
 }

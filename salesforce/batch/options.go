@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"math"
 	"time"
 
 	"github.com/destinations/salesforce-controller/salesforce"
@@ -18,15 +19,14 @@ type Options struct {
 	// identities applied at once, then leaves in batches of hundreds to a
 	// thousand rather than many small ones.
 	MaxWait time.Duration
-	// MaxRecords, when set, caps the batches of every kind. Left zero, each
-	// kind is capped at what one API call carries: 10,000 retrieves, 1,000
-	// saves, deletes or lookups.
+	// MaxRecords, when set, caps how many requests of each kind a batch
+	// takes. Left zero, a batch takes what one API call carries.
 	MaxRecords int
-	// MaxInFlight bounds concurrent flushes per kind (default 4).
+	// MaxInFlight bounds concurrent flushes (default 4).
 	MaxInFlight int
-	// Observe, when set, is told the kind ("lookups", "saves", "retrieves",
-	// "deletes") and the number of records of every batch sent: how full
-	// batches are is what decides the API calls spent.
+	// Observe, when set, is told, for every batch sent, each kind it carries
+	// ("lookups", "saves", "retrieves", "deletes") and how many requests of
+	// that kind: how full batches are is what decides the API calls spent.
 	Observe func(kind string, records int)
 }
 
@@ -38,13 +38,11 @@ const (
 	// One Composite call carries MaxCompositeQueries collections or queries,
 	// so these are the most records one API call can take per kind: a
 	// retrieve collection sent as a POST holds 2,000 IDs, a save or delete
-	// collection 200 records.
+	// collection 200 records. How much of a call a batch's lookups take
+	// depends on the emails; salesforce.CallRoom counts it.
 	maxRetrievesPerCall = salesforce.MaxRetrieveRecords * salesforce.MaxCompositeQueries
 	maxWritesPerCall    = salesforce.MaxCollectionRecords * salesforce.MaxCompositeQueries
-	// A lookup query's URI fits about 250 typical emails (see the client's
-	// FindLeadsByEmail), so five queries cover 1,000; longer emails spill
-	// into a second call rather than fail.
-	maxLookupsPerCall = 1000
+	maxLookupsPerCall   = math.MaxInt
 
 	// flushTimeout bounds one flush. It is longer than the client's 60s
 	// per-exchange timeout so that a login followed by a full Composite call
@@ -52,8 +50,8 @@ const (
 	flushTimeout = 2 * time.Minute
 )
 
-// withDefaults fills in every option but MaxRecords, whose default depends on
-// the kind; see forKind.
+// withDefaults fills in every option but MaxRecords, which is left to the
+// room of one API call unless set.
 func (o Options) withDefaults() Options {
 	if o.Window <= 0 {
 		o.Window = defaultWindow
@@ -63,14 +61,6 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxInFlight <= 0 {
 		o.MaxInFlight = defaultMaxInFlight
-	}
-	return o
-}
-
-// forKind caps a kind's batches at perCall records unless MaxRecords was set.
-func (o Options) forKind(perCall int) Options {
-	if o.MaxRecords <= 0 {
-		o.MaxRecords = perCall
 	}
 	return o
 }

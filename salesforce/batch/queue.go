@@ -28,12 +28,25 @@ type entry[Req, Res any] struct {
 // flushFunc sends one batch and returns an outcome per request, in order.
 type flushFunc[Req, Res any] func(ctx context.Context, reqs []Req) []outcome[Res]
 
-// queue gathers requests of one kind into batches and runs at most
-// MaxInFlight flushes at a time.
+// room decides whether a batch can take one more request when counting its
+// records is not enough: requests of different kinds fill an API call
+// differently.
+type room[Req any] interface {
+	// take counts req into the batch and reports true, or reports false and
+	// counts nothing when req would not fit. An empty batch takes anything.
+	take(req Req) bool
+	// full reports whether no further request can fit.
+	full() bool
+	reset()
+}
+
+// queue gathers requests into batches and runs at most MaxInFlight flushes
+// at a time.
 type queue[Req, Res any] struct {
-	kind  string
 	opts  Options
 	flush flushFunc[Req, Res]
+	// room, when set, closes a batch before the request that would not fit.
+	room room[Req]
 
 	mu   sync.Mutex
 	open []*entry[Req, Res] // the batch still taking entries
@@ -60,8 +73,8 @@ type queue[Req, Res any] struct {
 	pending sync.WaitGroup // batches closed but not yet answered
 }
 
-func newQueue[Req, Res any](kind string, opts Options, flush flushFunc[Req, Res]) *queue[Req, Res] {
-	return &queue[Req, Res]{kind: kind, opts: opts, flush: flush}
+func newQueue[Req, Res any](opts Options, flush flushFunc[Req, Res], r room[Req]) *queue[Req, Res] {
+	return &queue[Req, Res]{opts: opts, flush: flush, room: r}
 }
 
 // submit queues req and waits for its outcome or for ctx to end.
@@ -89,10 +102,14 @@ func (q *queue[Req, Res]) add(e *entry[Req, Res]) bool {
 		return false
 	}
 	now := time.Now()
+	if q.room != nil && !q.room.take(e.req) {
+		q.closeOpen()
+		q.room.take(e.req)
+	}
 	q.open = append(q.open, e)
 	q.arrived(now)
 	switch {
-	case len(q.open) >= q.opts.MaxRecords:
+	case len(q.open) >= q.opts.MaxRecords, q.room != nil && q.room.full():
 		q.closeOpen()
 	case !q.due:
 		q.extend(now)
@@ -150,6 +167,9 @@ func (q *queue[Req, Res]) closeOpen() {
 		q.timer = nil
 	}
 	q.ready = append(q.ready, q.open)
+	if q.room != nil {
+		q.room.reset()
+	}
 	q.pending.Add(1)
 	q.open, q.due = nil, false
 	q.gen++
@@ -191,9 +211,6 @@ func (q *queue[Req, Res]) answer(batch []*entry[Req, Res]) {
 	}
 	if len(live) == 0 {
 		return
-	}
-	if q.opts.Observe != nil {
-		q.opts.Observe(q.kind, len(live))
 	}
 	reqs := make([]Req, len(live))
 	for i, e := range live {

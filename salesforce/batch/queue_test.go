@@ -2,7 +2,6 @@ package batch
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -79,7 +78,7 @@ func TestQueueBatching(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := &recorder{delay: tt.delay}
-			q := newQueue("test", tt.opts.withDefaults(), rec.flush)
+			q := newQueue(tt.opts.withDefaults(), rec.flush, nil)
 			got := all(tt.requests, func(i int) (int, error) { return q.submit(context.Background(), i) })
 			for i, r := range got {
 				if r.err != nil || r.val != i {
@@ -105,7 +104,7 @@ func TestQueueBatching(t *testing.T) {
 // entries, so a slow org gets one fuller call instead of many small ones.
 func TestQueueGrowsBatchesWhileSlotsAreBusy(t *testing.T) {
 	rec := &recorder{delay: 100 * time.Millisecond}
-	q := newQueue("test", Options{Window: 5 * time.Millisecond, MaxRecords: 1000, MaxInFlight: 1}, rec.flush)
+	q := newQueue(Options{Window: 5 * time.Millisecond, MaxRecords: 1000, MaxInFlight: 1}, rec.flush, nil)
 	defer q.close()
 	first := make(chan struct{})
 	go func() {
@@ -221,7 +220,11 @@ func TestQueueWindowFollowsArrivals(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := &recorder{}
-			q := newQueue("test", tt.opts.withDefaults().forKind(maxWritesPerCall), rec.flush)
+			opts := tt.opts.withDefaults()
+			if opts.MaxRecords == 0 {
+				opts.MaxRecords = maxWritesPerCall
+			}
+			q := newQueue(opts, rec.flush, nil)
 			defer q.close()
 			_, last := stream(t, q, tt.n, tt.gap, tt.clump)
 			rec.mu.Lock()
@@ -240,39 +243,5 @@ func TestQueueWindowFollowsArrivals(t *testing.T) {
 				t.Errorf("last batch left %v after the last entry, want %v to %v", settled, tt.settle[0], tt.settle[1])
 			}
 		})
-	}
-}
-
-// Observe hears of every batch sent, with its kind and size, and of nothing else.
-func TestQueueObserveReportsBatchSizes(t *testing.T) {
-	var mu sync.Mutex
-	var seen []string
-	opts := Options{Window: 5 * time.Millisecond, MaxRecords: 4, MaxInFlight: 1, Observe: func(kind string, n int) {
-		mu.Lock()
-		seen = append(seen, fmt.Sprintf("%s:%d", kind, n))
-		mu.Unlock()
-	}}
-	rec := &recorder{}
-	q := newQueue("saves", opts.withDefaults(), rec.flush)
-	var wg sync.WaitGroup
-	for i := range 6 {
-		wg.Go(func() { _, _ = q.submit(context.Background(), i) })
-	}
-	wg.Wait()
-	q.close()
-	mu.Lock()
-	defer mu.Unlock()
-	if len(seen) != len(rec.sizes) {
-		t.Fatalf("observed %v for batches %v", seen, rec.sizes)
-	}
-	total := 0
-	for i, n := range rec.sizes {
-		if seen[i] != fmt.Sprintf("saves:%d", n) {
-			t.Errorf("batch %d observed as %s, sent with %d records", i, seen[i], n)
-		}
-		total += n
-	}
-	if total != 6 {
-		t.Errorf("observed batches hold %d records, want 6", total)
 	}
 }

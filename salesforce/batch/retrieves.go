@@ -28,7 +28,8 @@ func (b *Coalescer) Retrieve(ctx context.Context, sobject, id string, fields []s
 	if err != nil {
 		return nil, nil
 	}
-	return b.retrieves.submit(ctx, retrieval{sobject: sobject, id: full, fields: fields})
+	r, err := b.calls.submit(ctx, request{kind: kindRetrieve, retrieval: retrieval{sobject: sobject, id: full, fields: fields}})
+	return r.record, err
 }
 
 // checkRetrieval refuses malformed names before they join a batch, where the
@@ -46,30 +47,37 @@ func checkRetrieval(sobject string, fields []string) error {
 	return nil
 }
 
-func (b *Coalescer) flushRetrieves(ctx context.Context, reqs []retrieval) []outcome[salesforce.Record] {
-	out := make([]outcome[salesforce.Record], len(reqs))
+func (b *Coalescer) planRetrieves(reqs []request, members []int, out []outcome[reply]) planned {
 	groups := map[string][]int{}
 	var order []string
-	for i, r := range reqs {
-		key := strings.ToLower(r.sobject)
+	for _, m := range members {
+		key := strings.ToLower(reqs[m].retrieval.sobject)
 		if _, ok := groups[key]; !ok {
 			order = append(order, key)
 		}
-		groups[key] = append(groups[key], i)
+		groups[key] = append(groups[key], m)
 	}
-	// Types go one after another, so a flush never holds more than one call
-	// open and MaxInFlight stays a true bound on concurrent calls.
+	var p planned
+	var answers []func(context.Context)
 	for _, key := range order {
-		b.retrieveGroup(ctx, reqs, groups[key], out)
+		job, answer := b.retrieveGroup(reqs, groups[key], out)
+		p.jobs = append(p.jobs, job)
+		answers = append(answers, answer)
 	}
-	return out
+	p.answer = func(ctx context.Context, _ error) {
+		for _, answer := range answers {
+			answer(ctx)
+		}
+	}
+	return p
 }
 
-// retrieveGroup answers members, all of one sObject type, with one call. If
-// Salesforce refuses a field, no caller can be answered from the shared call,
-// so each distinct field list is asked again on its own: only the caller who
-// named the bad field gets the error, and only failures cost the extra calls.
-func (b *Coalescer) retrieveGroup(ctx context.Context, reqs []retrieval, members []int, out []outcome[salesforce.Record]) {
+// retrieveGroup plans one read of members, all of one sObject type, asking
+// for the union of their fields. If Salesforce refuses a field, no caller can
+// be answered from the shared read, so each distinct field list is asked
+// again on its own: only the caller who named the bad field gets the error,
+// and only failures cost the extra calls.
+func (b *Coalescer) retrieveGroup(reqs []request, members []int, out []outcome[reply]) (salesforce.Job, func(context.Context)) {
 	var (
 		ids    []string
 		rowOf  = map[string]int{}
@@ -77,7 +85,7 @@ func (b *Coalescer) retrieveGroup(ctx context.Context, reqs []retrieval, members
 		sets   = map[string][]int{}
 	)
 	for _, m := range members {
-		r := reqs[m]
+		r := reqs[m].retrieval
 		key := idKey(r.id)
 		if _, ok := rowOf[key]; !ok {
 			rowOf[key] = len(ids)
@@ -91,19 +99,25 @@ func (b *Coalescer) retrieveGroup(ctx context.Context, reqs []retrieval, members
 		set := fieldSetKey(r.fields)
 		sets[set] = append(sets[set], m)
 	}
-	records, err := b.client.RetrieveMany(ctx, reqs[members[0]].sobject, ids, fields)
-	if err != nil && len(sets) > 1 && isInvalidField(err) {
-		for _, set := range sets {
-			b.retrieveGroup(ctx, reqs, set, out)
+	job := b.client.NewRetrieveJob(reqs[members[0]].retrieval.sobject, ids, fields)
+	return job, func(ctx context.Context) {
+		if job.Err != nil && len(sets) > 1 && isInvalidField(job.Err) {
+			for _, set := range sets {
+				again, answer := b.retrieveGroup(reqs, set, out)
+				// A failed send leaves its error in the job.
+				_ = b.client.Send(ctx, again)
+				answer(ctx)
+			}
+			return
 		}
-		return
-	}
-	for _, m := range members {
-		if err != nil {
-			out[m].err = err
-			continue
+		for _, m := range members {
+			if job.Err != nil {
+				out[m].err = job.Err
+				continue
+			}
+			r := reqs[m].retrieval
+			out[m].val.record = project(job.Records[rowOf[idKey(r.id)]], r.fields)
 		}
-		out[m].val = project(records[rowOf[idKey(reqs[m].id)]], reqs[m].fields)
 	}
 }
 

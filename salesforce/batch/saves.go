@@ -11,25 +11,31 @@ import (
 // the call failed as a whole. See the package doc for how writes to one
 // record within a batch are merged.
 func (b *Coalescer) Save(ctx context.Context, w salesforce.RecordWrite) (string, error) {
-	return b.saves.submit(ctx, w)
+	r, err := b.calls.submit(ctx, request{kind: kindSave, write: w})
+	return r.id, err
 }
 
-func (b *Coalescer) flushSaves(ctx context.Context, writes []salesforce.RecordWrite) []outcome[string] {
-	rows, rowOf := mergeWrites(writes)
-	results, callErr := b.client.SaveMany(ctx, rows)
-	out := make([]outcome[string], len(writes))
-	for i, r := range rowOf {
-		res := rowResult(results, r, callErr)
-		if res.Err != nil {
-			out[i].err = res.Err
-			continue
-		}
-		out[i].val = res.ID
-		if res.ID == "" {
-			out[i].val = rows[r].ID
-		}
+func (b *Coalescer) planSaves(reqs []request, members []int, out []outcome[reply]) planned {
+	writes := make([]salesforce.RecordWrite, len(members))
+	for i, m := range members {
+		writes[i] = reqs[m].write
 	}
-	return out
+	rows, rowOf := mergeWrites(writes)
+	job := b.client.NewSaveJob(rows)
+	return planned{jobs: []salesforce.Job{job}, answer: func(_ context.Context, callErr error) {
+		for i, r := range rowOf {
+			m := members[i]
+			res := rowResult(job.Results, r, callErr)
+			if res.Err != nil {
+				out[m].err = res.Err
+				continue
+			}
+			out[m].val.id = res.ID
+			if res.ID == "" {
+				out[m].val.id = rows[r].ID
+			}
+		}
+	}}
 }
 
 // rowResult picks one row's result. The client already gives rows it never
