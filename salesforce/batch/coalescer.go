@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"math"
+	"sync"
+	"time"
 
 	"github.com/destinations/salesforce-controller/salesforce"
 )
@@ -14,9 +16,46 @@ var ErrClosed = errors.New("batch: coalescer is closed")
 // Coalescer merges the calls of concurrent callers aimed at one Salesforce
 // org. It is safe for concurrent use.
 type Coalescer struct {
-	client  *salesforce.Client
-	observe func(kind string, records int)
-	calls   *queue[request, reply]
+	client    *salesforce.Client
+	observe   func(kind string, records int)
+	calls     *queue[request, reply]
+	followUps followUps
+}
+
+// followUps counts the saves expected right after lookups are answered: a
+// caller that looked a Lead up creates or updates it next. Such a save joins
+// the open batch without holding it back, so the last creates of a bulk apply
+// leave as soon as their lookups are answered rather than a quiet second
+// later, and a lone apply's save is not taken for a stream.
+type followUps struct {
+	mu    sync.Mutex
+	n     int
+	until time.Time
+}
+
+// followUpWithin is how long after a lookup's answer its caller's save still
+// counts as a follow-up; a caller that saves nothing leaves its count to lapse.
+const followUpWithin = 2 * time.Second
+
+func (f *followUps) expect(n int, now time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if now.After(f.until) {
+		f.n = 0
+	}
+	f.n += n
+	f.until = now.Add(followUpWithin)
+}
+
+// take reports whether a save made at now follows a lookup, and counts it.
+func (f *followUps) take(now time.Time) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.n == 0 || now.After(f.until) {
+		return false
+	}
+	f.n--
+	return true
 }
 
 // kind is what a request asks for. Requests of every kind wait in one queue,

@@ -19,7 +19,7 @@ type deletion struct {
 // cannot see; both are taken as gone, since neither can be deleted by
 // retrying.
 func (b *Coalescer) Delete(ctx context.Context, sobject, id string) error {
-	_, err := b.calls.submit(ctx, request{kind: kindDelete, deletion: deletion{sobject: sobject, id: id}})
+	_, err := b.calls.submit(ctx, request{kind: kindDelete, deletion: deletion{sobject: sobject, id: id}}, false)
 	return err
 }
 

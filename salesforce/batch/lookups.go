@@ -3,6 +3,7 @@ package batch
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/destinations/salesforce-controller/salesforce"
 )
@@ -10,7 +11,7 @@ import (
 // FindLeadsByEmail returns the Leads whose Email matches email,
 // case-insensitively; none is an empty result, not an error.
 func (b *Coalescer) FindLeadsByEmail(ctx context.Context, email string) ([]salesforce.LeadMatch, error) {
-	r, err := b.calls.submit(ctx, request{kind: kindLookup, email: email})
+	r, err := b.calls.submit(ctx, request{kind: kindLookup, email: email}, false)
 	return r.leads, err
 }
 
@@ -25,6 +26,9 @@ func (b *Coalescer) planLookups(reqs []request, members []int, out []outcome[rep
 	}
 	job := b.client.NewLeadLookupJob(unique)
 	return planned{jobs: []salesforce.Job{job}, answer: func(context.Context, error) {
+		if job.Err == nil {
+			b.followUps.expect(len(members), time.Now())
+		}
 		for _, m := range members {
 			if job.Err != nil {
 				out[m].err = job.Err

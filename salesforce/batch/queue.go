@@ -77,14 +77,17 @@ func newQueue[Req, Res any](opts Options, flush flushFunc[Req, Res], r room[Req]
 	return &queue[Req, Res]{opts: opts, flush: flush, room: r}
 }
 
-// submit queues req and waits for its outcome or for ctx to end.
-func (q *queue[Req, Res]) submit(ctx context.Context, req Req) (Res, error) {
+// submit queues req and waits for its outcome or for ctx to end. A followUp
+// is a request its caller makes right after an answer of this queue (the save
+// after a lookup): it joins the open batch but is not a new arrival, so it
+// neither makes the queue busy nor holds the batch back.
+func (q *queue[Req, Res]) submit(ctx context.Context, req Req, followUp bool) (Res, error) {
 	var zero Res
 	if err := ctx.Err(); err != nil {
 		return zero, err
 	}
 	e := &entry[Req, Res]{ctx: ctx, req: req, done: make(chan outcome[Res], 1)}
-	if !q.add(e) {
+	if !q.add(e, followUp) {
 		return zero, ErrClosed
 	}
 	select {
@@ -95,7 +98,7 @@ func (q *queue[Req, Res]) submit(ctx context.Context, req Req) (Res, error) {
 	}
 }
 
-func (q *queue[Req, Res]) add(e *entry[Req, Res]) bool {
+func (q *queue[Req, Res]) add(e *entry[Req, Res], followUp bool) bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.closed {
@@ -107,11 +110,11 @@ func (q *queue[Req, Res]) add(e *entry[Req, Res]) bool {
 		q.room.take(e.req)
 	}
 	q.open = append(q.open, e)
-	q.arrived(now)
+	q.arrived(now, followUp)
 	switch {
 	case len(q.open) >= q.opts.MaxRecords, q.room != nil && q.room.full():
 		q.closeOpen()
-	case !q.due:
+	case !q.due && (!followUp || len(q.open) == 1):
 		q.extend(now)
 	}
 	q.launch()
@@ -120,11 +123,13 @@ func (q *queue[Req, Res]) add(e *entry[Req, Res]) bool {
 
 // arrived notes that the open batch's latest entry came at now. q.mu must be
 // held.
-func (q *queue[Req, Res]) arrived(now time.Time) {
+func (q *queue[Req, Res]) arrived(now time.Time, followUp bool) {
 	if len(q.open) == 1 {
 		q.openedAt = now
 	}
-	q.recent.arrived(now)
+	if !followUp {
+		q.recent.arrived(now)
+	}
 }
 
 // extend moves the open batch's departure to a quiet period after its latest

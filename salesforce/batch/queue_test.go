@@ -79,7 +79,7 @@ func TestQueueBatching(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := &recorder{delay: tt.delay}
 			q := newQueue(tt.opts.withDefaults(), rec.flush, nil)
-			got := all(tt.requests, func(i int) (int, error) { return q.submit(context.Background(), i) })
+			got := all(tt.requests, func(i int) (int, error) { return q.submit(context.Background(), i, false) })
 			for i, r := range got {
 				if r.err != nil || r.val != i {
 					t.Errorf("request %d answered %d, %v", i, r.val, r.err)
@@ -108,14 +108,14 @@ func TestQueueGrowsBatchesWhileSlotsAreBusy(t *testing.T) {
 	defer q.close()
 	first := make(chan struct{})
 	go func() {
-		_, _ = q.submit(context.Background(), -1)
+		_, _ = q.submit(context.Background(), -1, false)
 		close(first)
 	}()
 	time.Sleep(20 * time.Millisecond) // the first flush is now running
 	var wg sync.WaitGroup
 	for i := range 10 {
 		time.Sleep(3 * time.Millisecond) // each arrival is past the previous one's window
-		wg.Go(func() { _, _ = q.submit(context.Background(), i) })
+		wg.Go(func() { _, _ = q.submit(context.Background(), i, false) })
 	}
 	wg.Wait()
 	<-first
@@ -136,7 +136,7 @@ func stream(t *testing.T, q *queue[int, int], n int, gap time.Duration, clump in
 		time.Sleep(time.Until(first.Add(time.Duration(i/clump) * gap)))
 		last = time.Now()
 		wg.Go(func() {
-			if v, err := q.submit(context.Background(), i); err != nil || v != i {
+			if v, err := q.submit(context.Background(), i, false); err != nil || v != i {
 				t.Errorf("entry %d answered %d, %v", i, v, err)
 			}
 		})

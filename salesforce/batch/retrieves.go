@@ -28,7 +28,7 @@ func (b *Coalescer) Retrieve(ctx context.Context, sobject, id string, fields []s
 	if err != nil {
 		return nil, nil
 	}
-	r, err := b.calls.submit(ctx, request{kind: kindRetrieve, retrieval: retrieval{sobject: sobject, id: full, fields: fields}})
+	r, err := b.calls.submit(ctx, request{kind: kindRetrieve, retrieval: retrieval{sobject: sobject, id: full, fields: fields}}, false)
 	return r.record, err
 }
 

@@ -2,6 +2,7 @@ package batch
 
 import (
 	"context"
+	"time"
 
 	"github.com/destinations/salesforce-controller/salesforce"
 )
@@ -11,7 +12,7 @@ import (
 // the call failed as a whole. See the package doc for how writes to one
 // record within a batch are merged.
 func (b *Coalescer) Save(ctx context.Context, w salesforce.RecordWrite) (string, error) {
-	r, err := b.calls.submit(ctx, request{kind: kindSave, write: w})
+	r, err := b.calls.submit(ctx, request{kind: kindSave, write: w}, b.followUps.take(time.Now()))
 	return r.id, err
 }
 
