@@ -46,12 +46,8 @@ func (c *Client) Send(ctx context.Context, jobs ...Job) error {
 func compositeName(chunks []chunk) string {
 	var ops []string
 	for _, ch := range chunks {
-		op := ch.op
-		if i := strings.IndexByte(op, ' '); i > 0 && strings.HasPrefix(op, "retrieve ") {
-			op = op[:i] // one name for retrieves of every type keeps the label set small
-		}
-		if !contains(ops, op) {
-			ops = append(ops, op)
+		if !contains(ops, ch.op) {
+			ops = append(ops, ch.op)
 		}
 	}
 	return "composite: " + strings.Join(ops, " + ")

@@ -132,7 +132,9 @@ func (b *bench) waitIdle(ctx context.Context, minReconciles int, timeout time.Du
 // usage is a moment's reading of the counters a phase spends.
 type usage struct {
 	calls, logins, kube int
-	batches             batchTotals
+	// shared counts calls that carried more than one kind of work.
+	shared  int
+	batches batchTotals
 }
 
 func (b *bench) usage(ctx context.Context) (usage, error) {
@@ -144,7 +146,7 @@ func (b *bench) usage(ctx context.Context) (usage, error) {
 	if err != nil {
 		return usage{}, err
 	}
-	return usage{calls: c.APICallsUsed, logins: c.Logins, kube: s.kubeRequests(), batches: s.batchTotals()}, nil
+	return usage{calls: c.APICallsUsed, logins: c.Logins, kube: s.kubeRequests(), shared: s.sharedCalls(), batches: s.batchTotals()}, nil
 }
 
 // profilePath is outside the repository: profiles are read once with go tool pprof, not kept.

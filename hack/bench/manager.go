@@ -168,6 +168,18 @@ func (s samples) salesforceReads() int {
 	return int(total)
 }
 
+// sharedCalls counts the manager's Composite calls that carried more than one kind of work
+// (lookups and saves together, say): the calls batching saved by mixing kinds.
+func (s samples) sharedCalls() int {
+	total := 0.0
+	for _, x := range s {
+		if x.name == "salesforce_api_requests_total" && strings.Contains(x.labels, ` + `) {
+			total += x.value
+		}
+	}
+	return int(total)
+}
+
 // batchTotals is, per batch kind, the records and batches sent so far.
 type batchTotals map[string][2]float64
 

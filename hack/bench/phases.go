@@ -59,6 +59,7 @@ func (b *bench) coldSync(ctx context.Context) error {
 		return err
 	}
 	b.res.ColdCalls = after.calls - before.calls
+	b.res.ColdSharedCalls = after.shared - before.shared
 	b.res.ColdLogins = after.logins - before.logins
 	b.res.ColdKubeRequests = after.kube - before.kube
 	b.res.ColdBatchMean = after.batches.meanSince(before.batches)

@@ -20,8 +20,10 @@ type modeResult struct {
 	ApplyToReadyP50ms float64 `json:"applyToReadyP50ms"`
 	ApplyToReadyP95ms float64 `json:"applyToReadyP95ms"`
 	ColdCalls         int     `json:"coldCalls"`
-	ColdLogins        int     `json:"coldLogins"`
-	ColdKubeRequests  int     `json:"coldKubeRequests"`
+	// ColdSharedCalls are the cold sync's calls that carried more than one kind of work.
+	ColdSharedCalls  int `json:"coldSharedCalls"`
+	ColdLogins       int `json:"coldLogins"`
+	ColdKubeRequests int `json:"coldKubeRequests"`
 	// ColdBatchMean is the mean records per batched call, by kind (batching on only).
 	ColdBatchMean  map[string]float64 `json:"coldBatchMean,omitempty"`
 	MemoryBaseline memory             `json:"memoryBaseline"`
@@ -100,6 +102,7 @@ func newReport(cfg config, on, off *modeResult) *report {
 	add("cold: mean lookups per batched call", "", 0, func(m *modeResult) float64 { return m.ColdBatchMean["lookups"] })
 	add("cold: mean saves per batched call", "", 0, func(m *modeResult) float64 { return m.ColdBatchMean["saves"] })
 	add("cold: SF logins", "", 0, func(m *modeResult) float64 { return float64(m.ColdLogins) })
+	add("cold: SF calls carrying lookups and saves together", "", 0, func(m *modeResult) float64 { return float64(m.ColdSharedCalls) })
 	add("cold: kube API requests (manager)", "", 0, func(m *modeResult) float64 { return float64(m.ColdKubeRequests) })
 	add("cold: kube API requests / identity", "", 2, func(m *modeResult) float64 { return float64(m.ColdKubeRequests) / float64(m.N) })
 	add("memory: RSS baseline (MiB)", "", 1, func(m *modeResult) float64 { return mib(m.MemoryBaseline.RSS) })

@@ -19,6 +19,11 @@
 //   - Options.MaxWait (default 5s) after its first entry, however steadily
 //     entries keep coming.
 //
+// A save made right after a lookup was answered (the create or update of the
+// Lead just looked up) is a follow-up, not a new arrival: it joins the open
+// batch without making the queue busy or moving its departure, so the last
+// creates of a bulk apply leave as soon as their lookups are answered.
+//
 // When Options.MaxInFlight batches are already on their way, a batch whose
 // quiet period has passed stays open and keeps growing until one returns,
 // so a slow org is asked fewer, fuller calls rather than many small ones.
