@@ -23,10 +23,12 @@ type Coalescer struct {
 }
 
 // followUps counts the saves expected right after lookups are answered: a
-// caller that looked a Lead up creates or updates it next. Such a save joins
-// the open batch without holding it back, so the last creates of a bulk apply
-// leave as soon as their lookups are answered rather than a quiet second
-// later, and a lone apply's save is not taken for a stream.
+// caller that looked a Lead up creates or updates it next. Such a save is not
+// a new arrival (see queue.submit): it never makes the queue look busy, so a
+// lone apply's save leaves after Window, and it never holds an open batch
+// back; one that opens a batch while a stream is coming in waits for the
+// stream's next clump, so the creates of one clump share a call with the
+// lookups of the next.
 type followUps struct {
 	mu    sync.Mutex
 	n     int

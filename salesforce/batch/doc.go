@@ -21,8 +21,10 @@
 //
 // A save made right after a lookup was answered (the create or update of the
 // Lead just looked up) is a follow-up, not a new arrival: it joins the open
-// batch without making the queue busy or moving its departure, so the last
-// creates of a bulk apply leave as soon as their lookups are answered.
+// batch without making the queue busy or moving its departure. A follow-up
+// that opens a batch while requests are streaming in waits a quiet period for
+// the stream's next clump, so the creates of one clump travel with the
+// lookups of the next; otherwise (a lone apply) it leaves after Window.
 //
 // When Options.MaxInFlight batches are already on their way, a batch whose
 // quiet period has passed stays open and keeps growing until one returns,

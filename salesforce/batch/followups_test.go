@@ -2,6 +2,7 @@ package batch
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -35,14 +36,14 @@ func TestFollowUpsCount(t *testing.T) {
 	}
 }
 
-// A busy queue's batch waits for a quiet second; saves that follow answered
-// lookups must not: they are no new arrivals.
-func TestFollowUpsDoNotHoldTheBatch(t *testing.T) {
+// Applies made by hand, each a lookup and then a save, a few tenths of a second
+// apart: counted as arrivals, the saves would make the queue look busy and
+// wait a quiet second.
+func TestFollowUpsOfLoneAppliesDoNotWait(t *testing.T) {
 	tests := []struct {
 		name     string
 		followUp bool
-		// bounds on how long the second wave waits for its answer
-		min, max time.Duration
+		min, max time.Duration // bounds on the slowest save
 	}{
 		{"saves after lookups leave after Window", true, 0, busyQuiet / 2},
 		{"the same saves as new arrivals wait for a quiet second", false, busyQuiet, 2 * busyQuiet},
@@ -50,20 +51,67 @@ func TestFollowUpsDoNotHoldTheBatch(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := &recorder{}
-			opts := Options{Window: 20 * time.Millisecond, MaxRecords: 1000}.withDefaults()
-			q := newQueue(opts, rec.flush, nil)
+			q := newQueue(Options{Window: 20 * time.Millisecond, MaxRecords: 1000}.withDefaults(), rec.flush, nil)
 			defer q.close()
-			// A first wave makes the queue busy and is answered.
+			var slowest time.Duration
+			for i := range 4 {
+				if _, err := q.submit(context.Background(), 2*i, false); err != nil {
+					t.Fatal(err)
+				}
+				start := time.Now()
+				if _, err := q.submit(context.Background(), 2*i+1, tt.followUp); err != nil {
+					t.Fatal(err)
+				}
+				slowest = max(slowest, time.Since(start))
+				time.Sleep(350 * time.Millisecond)
+			}
+			if slowest < tt.min || slowest > tt.max {
+				t.Errorf("the slowest save took %v, want %v to %v", slowest, tt.min, tt.max)
+			}
+		})
+	}
+}
+
+// After a stream's batch leaves, the follow-ups of its callers wait for the
+// stream's next clump and share its call; when no clump comes, they leave a
+// quiet period later.
+func TestFollowUpsOfAStreamShareTheNextBatch(t *testing.T) {
+	tests := []struct {
+		name      string
+		nextClump time.Duration // when the next clump comes after the follow-ups; 0: none
+		wantSizes []int
+		min, max  time.Duration // bounds on how long the follow-ups wait
+	}{
+		{"the next clump joins the follow-ups", 300 * time.Millisecond, []int{50, 100}, busyQuiet, 2 * busyQuiet},
+		{"with no clump the follow-ups leave a quiet period later", 0, []int{50, 50}, busyQuiet, busyQuiet + busyQuiet/2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &recorder{}
+			q := newQueue(Options{Window: 20 * time.Millisecond, MaxRecords: 1000}.withDefaults(), rec.flush, nil)
+			defer q.close()
 			all(50, func(i int) (int, error) { return q.submit(context.Background(), i, false) })
-			// Its callers come back at once with their next request.
 			start := time.Now()
 			var wg sync.WaitGroup
 			for i := range 50 {
-				wg.Go(func() { _, _ = q.submit(context.Background(), i, tt.followUp) })
+				wg.Go(func() { _, _ = q.submit(context.Background(), 100+i, true) })
+			}
+			if tt.nextClump > 0 {
+				time.Sleep(tt.nextClump)
+				for i := range 50 {
+					wg.Go(func() { _, _ = q.submit(context.Background(), 200+i, false) })
+				}
 			}
 			wg.Wait()
-			if took := time.Since(start); took < tt.min || took > tt.max {
-				t.Errorf("the second wave took %v, want %v to %v", took, tt.min, tt.max)
+			took := time.Since(start)
+			rec.mu.Lock()
+			sizes := slices.Clone(rec.sizes)
+			rec.mu.Unlock()
+			if !slices.Equal(sizes, tt.wantSizes) {
+				t.Errorf("batches %v, want %v", sizes, tt.wantSizes)
+			}
+			if took < tt.min || took > tt.max {
+				t.Errorf("the follow-ups took %v, want %v to %v", took, tt.min, tt.max)
 			}
 		})
 	}

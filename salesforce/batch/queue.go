@@ -114,8 +114,10 @@ func (q *queue[Req, Res]) add(e *entry[Req, Res], followUp bool) bool {
 	switch {
 	case len(q.open) >= q.opts.MaxRecords, q.room != nil && q.room.full():
 		q.closeOpen()
-	case !q.due && (!followUp || len(q.open) == 1):
+	case !q.due && !followUp:
 		q.extend(now)
+	case !q.due && len(q.open) == 1:
+		q.openFollowUp(now)
 	}
 	q.launch()
 	return true
@@ -133,16 +135,41 @@ func (q *queue[Req, Res]) arrived(now time.Time, followUp bool) {
 }
 
 // extend moves the open batch's departure to a quiet period after its latest
-// entry, which came at now. q.mu must be held.
+// entry, which came at now; a departure only ever moves later. q.mu must be
+// held.
 func (q *queue[Req, Res]) extend(now time.Time) {
-	q.departs = q.recent.departure(q.openedAt, now, q.opts)
-	wait := q.departs.Sub(now)
+	q.schedule(later(q.departs, q.recent.departure(q.openedAt, now, q.opts)), now)
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// schedule sets the open batch's departure and its timer. q.mu must be held.
+func (q *queue[Req, Res]) schedule(departs, now time.Time) {
+	q.departs = departs
+	wait := departs.Sub(now)
 	if q.timer == nil {
 		gen := q.gen
 		q.timer = time.AfterFunc(wait, func() { q.windowPassed(gen) })
 		return
 	}
 	q.timer.Reset(wait)
+}
+
+// openFollowUp sets the departure of a batch opened by a follow-up, which
+// came at now: a quiet period if arrivals were streaming until recently (the
+// stream's next clump can share its call), else Window. Follow-ups that join
+// an open batch never move its departure. q.mu must be held.
+func (q *queue[Req, Res]) openFollowUp(now time.Time) {
+	wait := q.opts.Window
+	if q.recent.streaming(now) {
+		wait = min(max(busyQuiet, q.opts.Window), q.opts.MaxWait)
+	}
+	q.schedule(now.Add(wait), now)
 }
 
 // windowPassed runs when the open batch's timer fires. A firing that an
@@ -172,6 +199,7 @@ func (q *queue[Req, Res]) closeOpen() {
 		q.timer = nil
 	}
 	q.ready = append(q.ready, q.open)
+	q.departs = time.Time{}
 	if q.room != nil {
 		q.room.reset()
 	}

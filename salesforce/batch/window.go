@@ -41,6 +41,17 @@ func (a *arrivalTimes) busy(now time.Time) bool {
 	return !oldest.IsZero() && now.Sub(oldest) <= busyHorizon
 }
 
+// streaming reports whether arrivals were streaming in until recently: the
+// latest busyArrivals came within busyHorizon of each other, the newest of
+// them no longer than busyHorizon+busyQuiet before now. A batch opened by a
+// follow-up then waits for the stream's next clump, with which it can share
+// a call, instead of leaving alone.
+func (a *arrivalTimes) streaming(now time.Time) bool {
+	oldest := a.ring[a.next]
+	newest := a.ring[(a.next+busyArrivals-1)%busyArrivals]
+	return !oldest.IsZero() && newest.Sub(oldest) <= busyHorizon && now.Sub(newest) <= busyHorizon+busyQuiet
+}
+
 // quietPeriod is how long a batch waits for another entry after one that came
 // at now: Window on an idle queue, busyQuiet on a busy one, never more than
 // MaxWait.
