@@ -165,7 +165,7 @@ func (r *DestinationReconciler) login(ctx context.Context, dest *sfv1.Salesforce
 	log.FromContext(ctx).Info("Logged in to Salesforce", "instanceURL", sf.InstanceURL())
 	conn := &connection{client: sf, fingerprint: fingerprint, login: loginKey(dest), uid: dest.UID}
 	if r.Options.Batching {
-		b := newBatchAPI(sf, r.Options.BatchWindow, r.metrics)
+		b := newBatchAPI(sf, r.Options, r.metrics)
 		conn.api, conn.close = b, b.Close
 	} else {
 		conn.api = directAPI{client: sf}

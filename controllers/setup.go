@@ -215,6 +215,8 @@ func (r *IdentityReconciler) identitiesForDestination(ctx context.Context, o cli
 	return reqs
 }
 
-func newBatchAPI(sf *salesforce.Client, window time.Duration, m *metrics) *batch.Coalescer {
-	return batch.New(sf, batch.Options{Window: window, Observe: m.observeBatch})
+// newBatchAPI coalesces one destination's calls. The identity workers are the callers that
+// can wait on it: when all of them have joined a batch, no one else can, and it leaves.
+func newBatchAPI(sf *salesforce.Client, o Options, m *metrics) *batch.Coalescer {
+	return batch.New(sf, batch.Options{Window: o.BatchWindow, Callers: o.MaxConcurrentReconciles, Observe: m.observeBatch})
 }

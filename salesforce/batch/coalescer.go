@@ -100,7 +100,7 @@ func New(c *salesforce.Client, opts Options) *Coalescer {
 	}
 	// The room closes batches; the queue's own record cap never does.
 	opts.MaxRecords = math.MaxInt
-	b.calls = newQueue(opts, b.flush, room[request](&callRoom{caps: caps}))
+	b.calls = newQueue(opts, b.flush, room[request](&callRoom{caps: caps, callers: opts.Callers}))
 	return b
 }
 
@@ -111,11 +111,13 @@ func (b *Coalescer) Close() {
 }
 
 // callRoom closes a batch when its next request would need a second API
-// call, or would pass the record cap of its kind.
+// call, or would pass the record cap of its kind, and as soon as every
+// caller who can wait has joined it.
 type callRoom struct {
-	caps   [kinds]int
-	counts [kinds]int
-	call   salesforce.CallRoom
+	caps    [kinds]int
+	callers int
+	counts  [kinds]int
+	call    salesforce.CallRoom
 }
 
 func (r *callRoom) take(req request) bool {
@@ -141,6 +143,11 @@ func (r *callRoom) take(req request) bool {
 
 func (r *callRoom) full() bool {
 	if r.call.Full() {
+		return true
+	}
+	// Retrieves are left out: drift reads wait for them without holding a
+	// worker, so thousands can wait at once.
+	if r.callers > 0 && r.counts[kindLookup]+r.counts[kindSave]+r.counts[kindDelete] >= r.callers {
 		return true
 	}
 	for k, n := range r.counts {

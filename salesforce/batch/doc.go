@@ -13,18 +13,21 @@
 //     salesforce.CallRoom), or would pass Options.MaxRecords of its kind;
 //   - after a quiet period following its latest entry: Options.Window on an
 //     idle queue (so a lone request or a burst does not wait noticeably), one
-//     second once the queue is busy (four entries within the last second), so
-//     a stream that comes in clumps with pauses between them stays in one
-//     batch and a stream that stops leaves a second later;
+//     second once the queue is busy (four entries within the last second) or
+//     was busy within the last MaxWait, so a stream that comes in clumps with
+//     pauses between them stays in one batch, the first entry of a stream's
+//     next clump waits for the rest, and a stream that stops leaves a second
+//     later;
+//   - when every caller that can wait has joined it (Options.Callers);
 //   - Options.MaxWait (default 5s) after its first entry, however steadily
 //     entries keep coming.
 //
 // A save made right after a lookup was answered (the create or update of the
 // Lead just looked up) is a follow-up, not a new arrival: it joins the open
 // batch without making the queue busy or moving its departure. A follow-up
-// that opens a batch while requests are streaming in waits a quiet period for
-// the stream's next clump, so the creates of one clump travel with the
-// lookups of the next; otherwise (a lone apply) it leaves after Window.
+// that opens a batch waits like any first entry: a second during a stream,
+// so the creates of one clump can travel with the lookups of the next, and
+// Window after a lone apply's lookup.
 //
 // When Options.MaxInFlight batches are already on their way, a batch whose
 // quiet period has passed stays open and keeps growing until one returns,

@@ -2,10 +2,14 @@ package batch
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/destinations/salesforce-controller/salesforce"
+	"github.com/destinations/salesforce-controller/salesforce/emulator"
 )
 
 func TestFollowUpsCount(t *testing.T) {
@@ -114,5 +118,82 @@ func TestFollowUpsOfAStreamShareTheNextBatch(t *testing.T) {
 				t.Errorf("the follow-ups took %v, want %v to %v", took, tt.min, tt.max)
 			}
 		})
+	}
+}
+
+// The reconciles one answer freed come back together seconds later; the first
+// of them must wait for the rest instead of leaving alone, unless the stream
+// ended longer than MaxWait ago.
+func TestFirstEntryAfterAStreamWaitsForItsClump(t *testing.T) {
+	const maxWait = 3 * time.Second
+	tests := []struct {
+		name      string
+		pause     time.Duration // after the stream's batch was answered
+		wantSizes []int
+	}{
+		{"within MaxWait of the stream it waits for the clump", 2 * time.Second, []int{50, 31}},
+		{"long after the stream it leaves alone", maxWait + time.Second, []int{50, 1, 30}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &recorder{}
+			q := newQueue(Options{Window: 20 * time.Millisecond, MaxWait: maxWait, MaxRecords: 1000}.withDefaults(), rec.flush, nil)
+			defer q.close()
+			all(50, func(i int) (int, error) { return q.submit(context.Background(), i, false) })
+			time.Sleep(tt.pause)
+			var wg sync.WaitGroup
+			wg.Go(func() { _, _ = q.submit(context.Background(), 100, false) })
+			time.Sleep(300 * time.Millisecond)
+			for i := range 30 {
+				wg.Go(func() { _, _ = q.submit(context.Background(), 200+i, false) })
+			}
+			wg.Wait()
+			rec.mu.Lock()
+			defer rec.mu.Unlock()
+			if !slices.Equal(rec.sizes, tt.wantSizes) {
+				t.Errorf("batches %v, want %v", rec.sizes, tt.wantSizes)
+			}
+		})
+	}
+}
+
+// When every caller that can wait has joined a batch, no one else can come:
+// it leaves at once rather than after its quiet period.
+func TestBatchThatEveryCallerJoinedLeavesAtOnce(t *testing.T) {
+	o := newOrg(t, emulator.Options{})
+	c := o.coalescer(t, Options{Window: time.Hour, Callers: 40})
+	start := time.Now()
+	got := all(40, func(i int) (string, error) { return c.Save(context.Background(), lead(i)) })
+	for i, r := range got {
+		if r.err != nil {
+			t.Fatalf("save %d: %v", i, r.err)
+		}
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("the batch left after %v, want at once", took)
+	}
+}
+
+// Drift reads wait for their retrieves without holding a worker, so they do
+// not count against Callers: thousands share one call.
+func TestRetrievesDoNotCountAgainstCallers(t *testing.T) {
+	o := newOrg(t, emulator.Options{})
+	ids := make([]string, 300)
+	for i := range ids {
+		ids[i] = o.seedLead(t, fmt.Sprintf("read%d@example.com", i))
+	}
+	c := o.coalescer(t, Options{Window: 5 * countWindow, Callers: 40})
+	calls := o.calls(func() {
+		got := all(len(ids), func(i int) (salesforce.Record, error) {
+			return c.Retrieve(context.Background(), "Lead", ids[i], []string{"Email"})
+		})
+		for i, r := range got {
+			if r.err != nil || r.val == nil {
+				t.Fatalf("retrieve %d: %v, %v", i, r.val, r.err)
+			}
+		}
+	})
+	if calls != 1 {
+		t.Errorf("300 retrieves with 40 callers cost %d calls, want 1", calls)
 	}
 }

@@ -22,6 +22,11 @@ type Options struct {
 	// MaxRecords, when set, caps how many requests of each kind a batch
 	// takes. Left zero, a batch takes what one API call carries.
 	MaxRecords int
+	// Callers, when set, is how many callers can wait at once for lookups,
+	// saves and deletes (the reconcile workers): a batch they have all
+	// joined leaves at once, since no one else can come to fill it.
+	// Retrieves do not count: drift reads wait for them without a worker.
+	Callers int
 	// MaxInFlight bounds concurrent flushes (default 4).
 	MaxInFlight int
 	// Observe, when set, is told, for every batch sent, each kind it carries

@@ -114,10 +114,10 @@ func (q *queue[Req, Res]) add(e *entry[Req, Res], followUp bool) bool {
 	switch {
 	case len(q.open) >= q.opts.MaxRecords, q.room != nil && q.room.full():
 		q.closeOpen()
-	case !q.due && !followUp:
+	case !q.due && (!followUp || len(q.open) == 1):
+		// A follow-up that opens a batch sets its departure like any first
+		// entry; one that joins a batch leaves the departure where it is.
 		q.extend(now)
-	case !q.due && len(q.open) == 1:
-		q.openFollowUp(now)
 	}
 	q.launch()
 	return true
@@ -158,18 +158,6 @@ func (q *queue[Req, Res]) schedule(departs, now time.Time) {
 		return
 	}
 	q.timer.Reset(wait)
-}
-
-// openFollowUp sets the departure of a batch opened by a follow-up, which
-// came at now: a quiet period if arrivals were streaming until recently (the
-// stream's next clump can share its call), else Window. Follow-ups that join
-// an open batch never move its departure. q.mu must be held.
-func (q *queue[Req, Res]) openFollowUp(now time.Time) {
-	wait := q.opts.Window
-	if q.recent.streaming(now) {
-		wait = min(max(busyQuiet, q.opts.Window), q.opts.MaxWait)
-	}
-	q.schedule(now.Add(wait), now)
 }
 
 // windowPassed runs when the open batch's timer fires. A firing that an

@@ -8,8 +8,10 @@ import "time"
 // clumps, so any rule keyed to the gaps between entries closes batches at
 // every pause. A queue that has had a few entries within the last second is
 // taking part in a stream (a bulk apply, a drift round); its batch waits for a
-// pause as long as busyQuiet before it leaves. An idle queue's lone request,
-// or a burst that arrives at once, waits only Window.
+// pause as long as busyQuiet before it leaves, and so does the first entry
+// after such a stream paused for up to MaxWait (the reconciles one answer
+// freed come back together, seconds later). An idle queue's lone request, or
+// a burst that arrives at once, waits only Window.
 const (
 	// busyArrivals entries within busyHorizon make a queue busy. Applies made
 	// one at a time by a person are far rarer, so they never wait longer
@@ -26,12 +28,17 @@ const (
 type arrivalTimes struct {
 	ring [busyArrivals]time.Time
 	next int
+	// streamed is the latest arrival that found the queue busy.
+	streamed time.Time
 }
 
 // arrived notes an arrival at now.
 func (a *arrivalTimes) arrived(now time.Time) {
 	a.ring[a.next] = now
 	a.next = (a.next + 1) % busyArrivals
+	if a.busy(now) {
+		a.streamed = now
+	}
 }
 
 // busy reports whether the latest busyArrivals arrivals all came within
@@ -41,22 +48,21 @@ func (a *arrivalTimes) busy(now time.Time) bool {
 	return !oldest.IsZero() && now.Sub(oldest) <= busyHorizon
 }
 
-// streaming reports whether arrivals were streaming in until recently: the
-// latest busyArrivals came within busyHorizon of each other, the newest of
-// them no longer than busyHorizon+busyQuiet before now. A batch opened by a
-// follow-up then waits for the stream's next clump, with which it can share
-// a call, instead of leaving alone.
-func (a *arrivalTimes) streaming(now time.Time) bool {
-	oldest := a.ring[a.next]
-	newest := a.ring[(a.next+busyArrivals-1)%busyArrivals]
-	return !oldest.IsZero() && newest.Sub(oldest) <= busyHorizon && now.Sub(newest) <= busyHorizon+busyQuiet
+// streaming reports whether arrivals were streaming in at most memory before
+// now. A stream's next clump is then likely on its way: reconciles freed by
+// one answer come back together a few seconds later, and the first of them
+// would otherwise leave alone.
+func (a *arrivalTimes) streaming(now time.Time, memory time.Duration) bool {
+	return !a.streamed.IsZero() && now.Sub(a.streamed) <= memory
 }
 
 // quietPeriod is how long a batch waits for another entry after one that came
-// at now: Window on an idle queue, busyQuiet on a busy one, never more than
-// MaxWait.
+// at now: busyQuiet while the queue is busy or its stream paused at most
+// MaxWait ago, else Window; never more than MaxWait.
 func (a *arrivalTimes) quietPeriod(now time.Time, opts Options) time.Duration {
-	if !a.busy(now) {
+	// The stream's last batch left a quiet period after its latest entry, so
+	// MaxWait counts from then.
+	if !a.busy(now) && !a.streaming(now, opts.MaxWait+busyQuiet) {
 		return opts.Window
 	}
 	return min(max(busyQuiet, opts.Window), opts.MaxWait)

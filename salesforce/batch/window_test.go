@@ -21,7 +21,9 @@ func TestQuietPeriod(t *testing.T) {
 		{"three at once are not yet a stream", []int{0, 0, 0}, ms(20)},
 		{"four within a second are", []int{0, 300, 600, 900}, busyQuiet},
 		{"clumps with pauses are", []int{0, 1, 2, 170, 171, 172, 340}, busyQuiet},
-		{"a stream that paused over a second ago is idle again", []int{0, 10, 20, 30, 1100}, ms(20)},
+		{"the first entry after a stream paused waits for the stream's next clump", []int{0, 10, 20, 30, 1100}, busyQuiet},
+		{"still, after a pause as long as MaxWait and the stream's last quiet period", []int{0, 10, 20, 30, 6030}, busyQuiet},
+		{"a stream that paused longer than that is idle again", []int{0, 10, 20, 30, 6100}, ms(20)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
