@@ -9,7 +9,7 @@ import (
 type Options struct {
 	// MaxConcurrentReconciles bounds the identity workers. Workers mostly wait on Salesforce or
 	// on a batch window, so many of them cost little; a batch can only be as large as the
-	// number of reconciles waiting at once.
+	// number of reconciles waiting at once, and one they all wait in leaves at once.
 	MaxConcurrentReconciles int
 	// Batching coalesces lookups and writes of concurrent reconciles into Composite requests of
 	// sObject Collections. Off: one Salesforce call per operation.
