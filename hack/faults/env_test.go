@@ -4,6 +4,7 @@ package faults
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -111,6 +112,11 @@ func setUp(t *testing.T) *env {
 		if t.Failed() {
 			if log, err := e.mgr.Log(); err == nil {
 				t.Logf("manager log (tail):\n%s", tail(log, 150))
+				// The whole log outlives the test's directory, for reading what led up to a failure.
+				kept := filepath.Join(os.TempDir(), fmt.Sprintf("salesforce-faults-manager-%d.log", time.Now().Unix()))
+				if os.WriteFile(kept, []byte(log), 0o600) == nil {
+					t.Logf("whole manager log: %s", kept)
+				}
 			}
 		}
 	})

@@ -64,7 +64,11 @@ func (e *env) verify(ctx context.Context) (outcome, error) {
 		out.recordsPerIdentity[len(rows)]++
 		if len(rows) > 1 {
 			out.duplicates++
-			out.problem("%s: %d records for %s", obj.Name, len(rows), key)
+			made := make([]string, len(rows))
+			for j, r := range rows {
+				made[j] = r.String("Id") + " created " + r.String("CreatedDate")
+			}
+			out.problem("%s: %d records for %s (%s)", obj.Name, len(rows), key, strings.Join(made, ", "))
 		}
 		if len(rows) != 1 {
 			continue
