@@ -103,7 +103,7 @@ func (c *Client) Composite(ctx context.Context, allOrNone bool, subrequests []Su
 }
 
 // composite sends a Composite request under the name op, which metrics and errors show:
-// a Composite that carries one kind of work is named after it ("composite: find leads").
+// a Composite that carries batched work is named after it ("composite: find leads + save").
 func (c *Client) composite(ctx context.Context, op string, allOrNone bool, subrequests []Subrequest) ([]Subresponse, error) {
 	req, err := c.compositeBody(allOrNone, subrequests)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -46,20 +47,11 @@ func (c *Client) Send(ctx context.Context, jobs ...Job) error {
 func compositeName(chunks []chunk) string {
 	var ops []string
 	for _, ch := range chunks {
-		if !contains(ops, ch.op) {
+		if !slices.Contains(ops, ch.op) {
 			ops = append(ops, ch.op)
 		}
 	}
 	return "composite: " + strings.Join(ops, " + ")
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // LeadLookupJob finds Leads by email; see FindLeadsByEmail.
