@@ -42,7 +42,8 @@ type leadCreates struct {
 	// flights tracks, per destination, the Lead creates under way, so the mark can be taken
 	// back once none is: a restart shortly after a bulk apply then holds nothing.
 	flights map[types.UID]*leadFlights
-	// unanswered maps an identity to when its Lead create came back without an answer.
+	// unanswered maps an identity to when its latest create (of a Lead or an externalId
+	// record) came back without an answer.
 	unanswered map[types.UID]time.Time
 }
 

@@ -365,9 +365,9 @@ func (s *identitySync) create(ctx context.Context, key string, w salesforce.Reco
 		}
 		return id, nil
 	}
-	if lead {
-		s.r.leads.lostAnswer(s.obj.UID)
-	}
+	// Remembered in memory as well: if the marker's Unanswered time cannot be written, the
+	// marker alone would count the wait from before the create waited for its batch.
+	s.r.leads.lostAnswer(s.obj.UID)
 	pending.Unanswered = &metav1.Time{Time: s.r.now()}
 	s.state.Pending = pending
 	return "", err
@@ -720,5 +720,5 @@ func (s *identitySync) pendingWait(p *pendingCreate) time.Duration {
 	if started := s.r.leads.startTime(); p.Unanswered == nil && started.After(from) {
 		from = started
 	}
-	return from.Add(s.r.pendingGrace()).Sub(s.now)
+	return max(from.Add(s.r.pendingGrace()).Sub(s.now), s.r.leads.waitForLost(s.obj.UID))
 }
