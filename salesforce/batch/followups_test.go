@@ -161,7 +161,8 @@ func TestFirstEntryAfterAStreamWaitsForItsClump(t *testing.T) {
 // it leaves at once rather than after its quiet period.
 func TestBatchThatEveryCallerJoinedLeavesAtOnce(t *testing.T) {
 	o := newOrg(t, emulator.Options{})
-	c := o.coalescer(t, Options{Window: time.Hour, Callers: 40})
+	// A ten-second window: without the rule the batch would wait it out and fail promptly.
+	c := o.coalescer(t, Options{Window: 10 * time.Second, Callers: 40})
 	start := time.Now()
 	got := all(40, func(i int) (string, error) { return c.Save(context.Background(), lead(i)) })
 	for i, r := range got {
