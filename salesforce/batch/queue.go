@@ -206,6 +206,9 @@ func (q *queue[Req, Res]) launch() {
 			q.closeOpen()
 		}
 		batch := q.ready[0]
+		// The slot is cleared so the backing array does not keep a sent batch, its
+		// callers' contexts and their records, alive until the next append.
+		q.ready[0] = nil
 		q.ready = q.ready[1:]
 		q.inFlight++
 		go q.run(batch)

@@ -2,6 +2,7 @@ package batch
 
 import (
 	"context"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -244,4 +245,34 @@ func TestQueueWindowFollowsArrivals(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A sent batch must not stay reachable from the queue: its entries hold the
+// callers' contexts (loggers and all) and their records, and a cold sync of
+// thousands would keep its last thousand alive for good.
+func TestSentBatchesAreNotRetained(t *testing.T) {
+	type payload struct{ fields [64]byte }
+	flush := func(_ context.Context, reqs []*payload) []outcome[int] {
+		return make([]outcome[int], len(reqs))
+	}
+	q := newQueue(Options{Window: time.Hour, MaxRecords: 1, MaxInFlight: 1}, flush, nil)
+	defer q.close()
+
+	collected := make(chan struct{})
+	func() {
+		p := &payload{}
+		runtime.AddCleanup(p, func(ch chan struct{}) { close(ch) }, collected)
+		if _, err := q.submit(context.Background(), p, false); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	for range 50 {
+		runtime.GC()
+		select {
+		case <-collected:
+			return
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	t.Fatal("the answered request is still reachable from the queue")
 }
