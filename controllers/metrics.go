@@ -10,6 +10,8 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	toolscache "k8s.io/client-go/tools/cache"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	sfv1 "github.com/destinations/salesforce-controller/api/v1alpha1"
@@ -27,11 +29,9 @@ type metrics struct {
 	syncDuration prometheus.Histogram
 	batchRecords *prometheus.HistogramVec
 	identities   *prometheus.GaugeVec
-
-	mu         sync.Mutex
-	conditions map[types.NamespacedName]identityCondition
 }
 
+// identityCondition is the bucket of salesforce_identities an identity counts in.
 type identityCondition struct{ status, reason string }
 
 var (
@@ -74,7 +74,6 @@ func newMetrics() *metrics {
 				Name: "salesforce_identities",
 				Help: "SalesforceIdentity objects by Ready status and reason.",
 			}, []string{"ready", "reason"}),
-			conditions: map[types.NamespacedName]identityCondition{},
 		}
 		ctrlmetrics.Registry.MustRegister(m.calls, m.callDuration, m.usageRatio, m.usageUsed, m.syncDuration, m.batchRecords, m.identities)
 		sharedMetrics = m
@@ -126,31 +125,59 @@ func (m *metrics) forgetDestination(dest types.NamespacedName) {
 	m.usageUsed.DeleteLabelValues(dest.String())
 }
 
-// observeIdentity records a reconcile's duration and moves the identity between condition
-// buckets.
-func (m *metrics) observeIdentity(key types.NamespacedName, conds []metav1.Condition, elapsed time.Duration) {
+// observeSync records a reconcile's duration.
+func (m *metrics) observeSync(elapsed time.Duration) {
 	m.syncDuration.Observe(elapsed.Seconds())
-	now := identityCondition{status: "Unknown", reason: ""}
-	if c := meta.FindStatusCondition(conds, sfv1.ConditionReady); c != nil {
-		now = identityCondition{status: string(c.Status), reason: c.Reason}
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if prev, ok := m.conditions[key]; ok {
-		if prev == now {
-			return
-		}
-		m.identities.WithLabelValues(prev.status, prev.reason).Dec()
-	}
-	m.conditions[key] = now
-	m.identities.WithLabelValues(now.status, now.reason).Inc()
 }
 
-func (m *metrics) forgetIdentity(key types.NamespacedName) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if prev, ok := m.conditions[key]; ok {
-		m.identities.WithLabelValues(prev.status, prev.reason).Dec()
-		delete(m.conditions, key)
+// countIdentities keeps salesforce_identities from the identity informer's events: a move
+// between buckets is one decrement and one increment, so the count holds nothing per identity
+// and includes identities no reconcile has reached yet. The informer calls one handler at a
+// time.
+func (m *metrics) countIdentities(inf cache.Informer) error {
+	m.identities.Reset() // a previous manager in this process counted into the same series
+	_, err := inf.AddEventHandler(m.identityCounter())
+	return err
+}
+
+func (m *metrics) identityCounter() toolscache.ResourceEventHandler {
+	return toolscache.ResourceEventHandlerFuncs{
+		AddFunc:    func(obj any) { m.moveIdentity(nil, obj) },
+		UpdateFunc: func(old, obj any) { m.moveIdentity(old, obj) },
+		DeleteFunc: m.forgetIdentity,
 	}
+}
+
+// forgetIdentity takes a deleted identity out of its bucket, also one whose deletion the
+// watch missed and the informer learnt of by relisting.
+func (m *metrics) forgetIdentity(obj any) {
+	if gone, ok := obj.(toolscache.DeletedFinalStateUnknown); ok {
+		obj = gone.Obj
+	}
+	m.moveIdentity(obj, nil)
+}
+
+func (m *metrics) moveIdentity(from, to any) {
+	prev, hadPrev := readyBucket(from)
+	next, hasNext := readyBucket(to)
+	if hadPrev && hasNext && prev == next {
+		return
+	}
+	if hadPrev {
+		m.identities.WithLabelValues(prev.status, prev.reason).Dec()
+	}
+	if hasNext {
+		m.identities.WithLabelValues(next.status, next.reason).Inc()
+	}
+}
+
+func readyBucket(obj any) (identityCondition, bool) {
+	id, ok := obj.(*sfv1.SalesforceIdentity)
+	if !ok {
+		return identityCondition{}, false
+	}
+	if c := meta.FindStatusCondition(id.Status.Conditions, sfv1.ConditionReady); c != nil {
+		return identityCondition{status: string(c.Status), reason: c.Reason}, true
+	}
+	return identityCondition{status: string(metav1.ConditionUnknown)}, true
 }

@@ -53,14 +53,13 @@ func (r *IdentityReconciler) Reconcile(ctx context.Context, req ctrl.Request) (r
 	obj := &sfv1.SalesforceIdentity{}
 	if err := r.Get(ctx, req.NamespacedName, obj); err != nil {
 		if apierrors.IsNotFound(err) {
-			r.metrics.forgetIdentity(req.NamespacedName)
 			r.drift.forget(req.NamespacedName)
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	base := obj.DeepCopy()
 	defer func() {
-		r.metrics.observeIdentity(req.NamespacedName, obj.Status.Conditions, r.now().Sub(started))
+		r.metrics.observeSync(r.now().Sub(started))
 		if equality.Semantic.DeepEqual(base.Status, obj.Status) {
 			return
 		}

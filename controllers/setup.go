@@ -51,6 +51,13 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 
 	reg := newRegistry()
 	m := newMetrics()
+	identities, err := mgr.GetCache().GetInformer(ctx, &sfv1.SalesforceIdentity{})
+	if err != nil {
+		return err
+	}
+	if err := m.countIdentities(identities); err != nil {
+		return err
+	}
 	dr := &DestinationReconciler{
 		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(),
 		Recorder: mgr.GetEventRecorder("salesforce-destination"), Options: opts,
@@ -203,9 +210,10 @@ func destinationOfIdentity(_ context.Context, o client.Object) []reconcile.Reque
 }
 
 func (r *IdentityReconciler) identitiesForDestination(ctx context.Context, o client.Object) []reconcile.Request {
+	// Only the keys are read: no need for deep copies of every identity.
 	var list sfv1.SalesforceIdentityList
 	if err := r.List(ctx, &list, client.InNamespace(o.GetNamespace()),
-		client.MatchingFields{indexIdentityDestination: o.GetName()}); err != nil {
+		client.MatchingFields{indexIdentityDestination: o.GetName()}, client.UnsafeDisableDeepCopy); err != nil {
 		return nil
 	}
 	reqs := make([]reconcile.Request, len(list.Items))
