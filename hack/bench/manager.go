@@ -63,8 +63,9 @@ func findPID(metricsAddr string) (int, error) {
 type memory struct {
 	RSS       int64 `json:"rssBytes"`
 	HeapInuse int64 `json:"heapInuseBytes"`
-	// HeapLive is the heap's allocated bytes just after a collection: live data, without the
-	// free space inside partly used spans that HeapInuse counts.
+	// HeapLive is what the last collection marked live (the runtime's /gc/heap/live:bytes):
+	// without the free space inside partly used spans that HeapInuse counts, and without the
+	// garbage allocated between that collection and the scrape that HeapAlloc would add.
 	HeapLive int64 `json:"heapLiveBytes"`
 }
 
@@ -105,7 +106,7 @@ func (m *manager) memory(ctx context.Context, heapProfile string) (memory, error
 		return memory{}, err
 	}
 	mem.HeapInuse = int64(s.sum("go_memstats_heap_inuse_bytes"))
-	mem.HeapLive = int64(s.sum("go_memstats_heap_alloc_bytes"))
+	mem.HeapLive = int64(s.sum("go_gc_heap_live_bytes"))
 	return mem, nil
 }
 
