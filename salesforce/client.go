@@ -26,6 +26,9 @@ type Client struct {
 	mu      sync.RWMutex
 	current *session
 	usage   apiUsage
+
+	describeMu sync.Mutex
+	filterable map[string]map[string]bool // lower-case object → lower-case field → filterable
 }
 
 type apiUsage struct {

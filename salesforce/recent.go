@@ -3,6 +3,7 @@ package salesforce
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"sort"
 	"strings"
 	"time"
@@ -12,11 +13,16 @@ import (
 var ErrNoMatchableFields = &Error{Code: CodeInvalidInput, Message: "no string field to match records by"}
 
 // maxMatchFields bounds the WHERE clause; a handful of equal fields identifies a record well.
-const maxMatchFields = 5
+// MatchFields keeps a few more candidates than that, since the object's describe may rule some
+// out (a long text area holding a short value, for one).
+const (
+	maxMatchFields     = 5
+	maxMatchCandidates = 10
+)
 
-// MatchFields picks the fields a record can be found again by: short string values (long text
-// areas cannot be filtered in SOQL, and numbers or dates may come back reformatted), at most
-// a handful, chosen in name order so the choice is stable.
+// MatchFields picks the fields a record can be found again by: short string values (numbers or
+// dates may come back reformatted), a few, chosen in name order so the choice is stable. Which
+// of them SOQL can filter on is only known from the object's describe: FindCreatedSince asks.
 func MatchFields(fields map[string]any) map[string]string {
 	var names []string
 	for name, v := range fields {
@@ -27,8 +33,8 @@ func MatchFields(fields map[string]any) map[string]string {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	if len(names) > maxMatchFields {
-		names = names[:maxMatchFields]
+	if len(names) > maxMatchCandidates {
+		names = names[:maxMatchCandidates]
 	}
 	match := make(map[string]string, len(names))
 	for _, name := range names {
@@ -46,17 +52,26 @@ func (c *Client) FindCreatedSince(ctx context.Context, sobject string, match map
 	if err := checkSObject(sobject); err != nil {
 		return nil, withOp(err, op)
 	}
+	filterable, err := c.filterableFields(ctx, sobject)
+	if err != nil {
+		return nil, err
+	}
 	names := make([]string, 0, len(match))
 	for name := range match {
 		if err := checkFieldNames([]string{name}); err != nil {
 			return nil, withOp(err, op)
 		}
-		names = append(names, name)
+		if filterable[strings.ToLower(name)] {
+			names = append(names, name)
+		}
 	}
 	if len(names) == 0 {
 		return nil, ErrNoMatchableFields
 	}
 	sort.Strings(names)
+	if len(names) > maxMatchFields {
+		names = names[:maxMatchFields]
+	}
 	conds := make([]string, len(names))
 	for i, name := range names {
 		conds[i] = fmt.Sprintf("%s = %s", name, QuoteSOQL(match[name]))
@@ -87,4 +102,42 @@ func parseDatetime(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("not a Salesforce datetime: %q", s)
+}
+
+// filterableFields names, in lower case, the fields of sobject that SOQL can filter on, from the
+// object's describe: long text areas and encrypted fields, for two, cannot be. A client
+// describes each object once; only the rare search for a lost create needs it.
+func (c *Client) filterableFields(ctx context.Context, sobject string) (map[string]bool, error) {
+	key := strings.ToLower(sobject)
+	c.describeMu.Lock()
+	known, ok := c.filterable[key]
+	c.describeMu.Unlock()
+	if ok {
+		return known, nil
+	}
+	op := "describe " + sobject
+	resp, err := c.call(ctx, op, http.MethodGet, pathJoin("sobjects", sobject, "describe"), nil)
+	if err != nil {
+		return nil, err
+	}
+	var described struct {
+		Fields []struct {
+			Name       string `json:"name"`
+			Filterable *bool  `json:"filterable"`
+		} `json:"fields"`
+	}
+	if err := decode(resp, op, &described); err != nil {
+		return nil, err
+	}
+	known = make(map[string]bool, len(described.Fields))
+	for _, f := range described.Fields {
+		known[strings.ToLower(f.Name)] = f.Filterable == nil || *f.Filterable
+	}
+	c.describeMu.Lock()
+	if c.filterable == nil {
+		c.filterable = map[string]map[string]bool{}
+	}
+	c.filterable[key] = known
+	c.describeMu.Unlock()
+	return known, nil
 }

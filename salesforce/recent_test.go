@@ -17,7 +17,15 @@ func TestFindCreatedSince(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fresh, err := c.Create(ctx, "Account", map[string]any{"Name": "O'Brien & Sons", "Description": "x"})
+	fresh, err := c.Create(ctx, "Account", map[string]any{"Name": "O'Brien & Sons", "Description": "x", "BillingCity": "Cork"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Five short string fields that sort after a long text area: the query must drop the
+	// long text area (SOQL refuses to filter on it) and still use five.
+	wide := map[string]any{"AccountNumber": "A-1", "BillingCity": "Paris", "BillingCountry": "FR",
+		"Description": "short", "Name": "Wide", "Phone": "+33 1", "ShippingCity": "Lyon"}
+	wideID, err := c.Create(ctx, "Account", wide)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +46,16 @@ func TestFindCreatedSince(t *testing.T) {
 			fields: map[string]any{"Name": "O'Brien & Sons", "NumberOfEmployees": 3}, since: before, want: []string{fresh},
 		},
 		"nothing when a field differs": {
-			fields: map[string]any{"Name": "O'Brien & Sons", "Description": "y"}, since: before, want: nil,
+			fields: map[string]any{"Name": "O'Brien & Sons", "BillingCity": "Dublin"}, since: before, want: nil,
+		},
+		"a long text area is not filtered on": {
+			fields: map[string]any{"Name": "O'Brien & Sons", "Description": "y"}, since: before, want: []string{fresh},
+		},
+		"a long text area among the first five names": {
+			fields: wide, since: before, want: []string{wideID},
+		},
+		"only a long text area": {
+			fields: map[string]any{"Description": "x"}, since: before, err: salesforce.ErrNoMatchableFields,
 		},
 		"an injection attempt is only a value": {
 			fields: map[string]any{"Name": "x' OR Name != '"}, since: before, want: nil,

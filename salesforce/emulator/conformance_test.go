@@ -238,9 +238,14 @@ func TestConformance(t *testing.T) {
 					}
 				}
 				for k, want := range map[string]any{"type": "email", "length": json.Number("80"), "nillable": true,
-					"createable": true, "updateable": true, "custom": false, "externalId": false, "idLookup": true} {
+					"createable": true, "updateable": true, "custom": false, "externalId": false, "idLookup": true, "filterable": true} {
 					if email[k] != want {
 						t.Errorf("Email.%s = %v, want %v", k, email[k], want)
+					}
+				}
+				for _, f := range m["fields"].([]any) {
+					if fd := f.(map[string]any); fd["name"] == "Description" && fd["filterable"] != false {
+						t.Errorf("Description.filterable = %v, want false: a long text area", fd["filterable"])
 					}
 				}
 			}},
@@ -284,6 +289,10 @@ func TestConformance(t *testing.T) {
 			status: 400, ct: jsonContentType, limit: true, check: wantError("MALFORMED_QUERY", "")},
 		"query unknown column": {section: "3.1", method: "GET", path: q(`SELECT Foo FROM Lead`), status: 400, ct: jsonContentType, limit: true,
 			check: wantError("INVALID_FIELD", "\nSELECT Foo FROM Lead\n       ^\nERROR at Row:1:Column:8\nNo such column 'Foo' on entity 'Lead'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.")},
+		"query filtering a long text area": {section: "3.1", method: "GET", path: q(`SELECT Id FROM Lead WHERE Description = 'x'`), status: 400, ct: jsonContentType, limit: true,
+			check: wantError("INVALID_QUERY_FILTER_OPERATOR", "\nSELECT Id FROM Lead WHERE Description = 'x'\n                          ^\nERROR at Row:1:Column:27\nfield 'Description' can not be filtered in a query call")},
+		"query selecting a long text area": {section: "3.1", method: "GET", path: q(`SELECT Description FROM Lead WHERE Street = 'x'`), status: 200, ct: jsonContentType, limit: true,
+			check: wantJSON(`{"totalSize":0,"done":true,"records":[]}`)},
 		"query unknown object": {section: "3.1", method: "GET", path: q(`SELECT Id FROM Foo`), status: 400, ct: jsonContentType, limit: true,
 			check: wantError("INVALID_TYPE", "\nSELECT Id FROM Foo\n               ^\nERROR at Row:1:Column:16\nsObject type 'Foo' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.")},
 		"query COUNT()": {section: "3.1", method: "GET", path: q(`SELECT COUNT() FROM Contact`), status: 200, ct: jsonContentType, limit: true,

@@ -147,7 +147,15 @@ func (e *Emulator) bindQuery(sq *soqlQuery) *soqlError {
 			return err
 		}
 	}
-	return bindCond(sq.where, bind)
+	return bindCond(sq.where, func(f *fieldRef) *soqlError {
+		if err := bind(f); err != nil {
+			return err
+		}
+		if !f.def.filterable() {
+			return &soqlError{"INVALID_QUERY_FILTER_OPERATOR", fmt.Sprintf("field '%s' can not be filtered in a query call", f.def.Name), f.pos}
+		}
+		return nil
+	})
 }
 
 func bindCond(c cond, bind func(*fieldRef) *soqlError) *soqlError {

@@ -47,6 +47,9 @@ func (f *fieldDef) textual() bool {
 	return false
 }
 
+// filterable is false for long text areas: SOQL can select them but not filter on them.
+func (f *fieldDef) filterable() bool { return f.Type != tTextarea || f.Length <= 255 }
+
 // indexed fields get a value index so that upserts and equality queries stay O(1).
 func (f *fieldDef) indexed() bool { return f.ExternalID || f.IDLookup || f.Unique }
 

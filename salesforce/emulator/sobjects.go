@@ -276,6 +276,7 @@ func (e *Emulator) describe(c *call, t *table) result {
 		fd.set("externalId", f.ExternalID)
 		fd.set("idLookup", f.IDLookup)
 		fd.set("unique", f.Unique)
+		fd.set("filterable", f.filterable())
 		fd.set("nameField", f.Name == "Name")
 		fd.set("calculated", false)
 		fd.set("referenceTo", nonNil(f.ReferenceTo))
