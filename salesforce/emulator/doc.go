@@ -36,7 +36,8 @@
 // limits, sobjects (describe global), sobjects/{T} (basic info, create), sobjects/{T}/describe,
 // sobjects/{T}/{id} (GET/HEAD, PATCH → 204, POST ?_HttpMethod=PATCH, DELETE → 204),
 // sobjects/{T}/{Field}/{value} (upsert 201/200/204(≤45.0)/300, GET, DELETE), query, queryAll
-// (SELECT … FROM … [WHERE] [ORDER BY] [LIMIT] [OFFSET], COUNT(); pages of ≤2,000 rows,
+// (SELECT … FROM … [WHERE] [ORDER BY] [LIMIT] [OFFSET], COUNT(); filter values quoted for text
+// and ids, bare for booleans, numbers, dates and datetimes, else INVALID_FIELD; pages of ≤2,000 rows,
 // Sforce-Query-Options batchSize clamped to 200–2000, nextRecordsUrl …/query/{cursor}-{offset}),
 // parameterizedSearch (token search lagging writes by Options.SearchIndexLag), composite
 // (≤25 subrequests, ≤5 of them query or collections, allOrNone, @{ref.path} references) and

@@ -164,12 +164,18 @@ func bindCond(c cond, bind func(*fieldRef) *soqlError) *soqlError {
 		if err := bind(&x.field); err != nil {
 			return err
 		}
+		if err := checkLiteral(x.field.def, x.lit); err != nil {
+			return err
+		}
 		x.lit = normalizeLiteral(x.field.def, x.lit)
 	case *inCond:
 		if err := bind(&x.field); err != nil {
 			return err
 		}
 		for i := range x.lits {
+			if err := checkLiteral(x.field.def, x.lits[i]); err != nil {
+				return err
+			}
 			x.lits[i] = normalizeLiteral(x.field.def, x.lits[i])
 		}
 	case *likeCond:
@@ -184,6 +190,52 @@ func bindCond(c cond, bind func(*fieldRef) *soqlError) *soqlError {
 		}
 	}
 	return nil
+}
+
+// checkLiteral refuses a value whose quoting does not fit the field: Salesforce wants text and
+// ids quoted, and booleans, numbers, dates and datetimes bare. Without this, a quoted date or
+// number would be compared as text here and match, while a real org refuses the whole query.
+func checkLiteral(f *fieldDef, l literal) *soqlError {
+	if l.kind == tkIdent && l.val == nil {
+		return nil // null fits every field
+	}
+	quoted := l.kind == tkString
+	var typ string
+	switch f.Type {
+	case tBoolean:
+		typ = "boolean"
+	case tInt:
+		typ = "int"
+	case tDouble, tCurrency, tPercent:
+		typ = "double"
+	case tDate:
+		typ = "date"
+	case tDatetime:
+		typ = "dateTime"
+	case tID, tReference:
+		if !quoted {
+			return filterValueError(f, l, "id", true)
+		}
+		return nil
+	default:
+		if !quoted {
+			return filterValueError(f, l, "string", true)
+		}
+		return nil
+	}
+	if quoted {
+		return filterValueError(f, l, typ, false)
+	}
+	return nil
+}
+
+func filterValueError(f *fieldDef, l literal, typ string, wantQuotes bool) *soqlError {
+	quoting := "should not be enclosed in quotes"
+	if wantQuotes {
+		quoting = "should be enclosed in quotes"
+	}
+	return &soqlError{"INVALID_FIELD", fmt.Sprintf("value of filter criterion for field '%s' must be of type %s and %s",
+		f.Name, typ, quoting), l.pos}
 }
 
 // normalizeLiteral turns 15-character ids into the 18-character form stored on records.

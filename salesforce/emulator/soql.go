@@ -168,6 +168,7 @@ type literal struct {
 	val  any // string, json.Number, bool, nil
 	kind tokKind
 	text string
+	pos  int
 }
 
 type cond interface{ eval(r *record) bool }
@@ -482,23 +483,23 @@ func (p *parser) literal() (literal, *soqlError) {
 	t := p.next()
 	switch t.kind {
 	case tkString:
-		return literal{val: t.text, kind: tkString, text: t.text}, nil
+		return literal{val: t.text, kind: tkString, text: t.text, pos: t.pos}, nil
 	case tkNumber:
 		if _, err := strconv.ParseFloat(t.text, 64); err == nil {
-			return literal{val: json.Number(t.text), kind: tkNumber, text: t.text}, nil
+			return literal{val: json.Number(t.text), kind: tkNumber, text: t.text, pos: t.pos}, nil
 		}
 		if d, ok := parseDatetime(t.text); ok {
-			return literal{val: formatDatetime(d), kind: tkNumber, text: t.text}, nil
+			return literal{val: formatDatetime(d), kind: tkNumber, text: t.text, pos: t.pos}, nil
 		}
-		return literal{val: t.text, kind: tkNumber, text: t.text}, nil
+		return literal{val: t.text, kind: tkNumber, text: t.text, pos: t.pos}, nil
 	case tkIdent:
 		switch strings.ToLower(t.text) {
 		case "true":
-			return literal{val: true, kind: tkIdent}, nil
+			return literal{val: true, kind: tkIdent, text: t.text, pos: t.pos}, nil
 		case "false":
-			return literal{val: false, kind: tkIdent}, nil
+			return literal{val: false, kind: tkIdent, text: t.text, pos: t.pos}, nil
 		case "null":
-			return literal{val: nil, kind: tkIdent}, nil
+			return literal{val: nil, kind: tkIdent, text: t.text, pos: t.pos}, nil
 		}
 	}
 	return literal{}, unexpected(t)
