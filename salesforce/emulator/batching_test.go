@@ -189,3 +189,63 @@ func TestCollections(t *testing.T) {
 		wantError("EXCEEDED_ID_LIMIT", "")(t, r)
 	})
 }
+
+// §4.1: an outer allOrNone:true overrides each collection's own flag, and a collection with a
+// failed record then rolls back the whole composite although the collection answers 200.
+func TestCompositeAllOrNoneOverridesCollections(t *testing.T) {
+	cases := map[string]struct {
+		outer, inner bool
+		wantItems    []string // per record: "" for success, else the statusCode
+		wantAccount  int      // status of the independent Account create
+		wantLeads    int      // leads that survive
+	}{
+		"outer true overrides inner false": {outer: true, inner: false,
+			wantItems: []string{"ALL_OR_NONE_OPERATION_ROLLED_BACK", "REQUIRED_FIELD_MISSING"}, wantAccount: 400},
+		"outer false leaves inner false": {outer: false, inner: false,
+			wantItems: []string{"", "REQUIRED_FIELD_MISSING"}, wantAccount: 201, wantLeads: 1},
+		"outer false leaves inner true": {outer: false, inner: true,
+			wantItems: []string{"ALL_OR_NONE_OPERATION_ROLLED_BACK", "REQUIRED_FIELD_MISSING"}, wantAccount: 201},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, Options{})
+			r := h.do("POST", v64+"/composite", map[string]any{"allOrNone": tc.outer, "compositeRequest": []any{
+				sub("POST", v64+"/composite/sobjects", "leads", map[string]any{"allOrNone": tc.inner, "records": []any{
+					map[string]any{"attributes": map[string]any{"type": "Lead"}, "LastName": "Ok", "Company": "Acme"},
+					map[string]any{"attributes": map[string]any{"type": "Lead"}, "LastName": "NoCompany"},
+				}}),
+				sub("POST", v64+"/sobjects/Account", "account", map[string]any{"Name": "Independent"}),
+			}})
+			items := compositeItems(t, r)
+			if items[0]["httpStatusCode"] != json.Number("200") {
+				t.Errorf("collection status = %v, want 200", items[0]["httpStatusCode"])
+			}
+			rows := items[0]["body"].([]any)
+			for i, want := range tc.wantItems {
+				row := rows[i].(map[string]any)
+				got := ""
+				if errs := row["errors"].([]any); len(errs) > 0 {
+					got = errs[0].(map[string]any)["statusCode"].(string)
+				}
+				if got != want || row["success"] != (want == "") {
+					t.Errorf("record %d = %v, want error %q", i, row, want)
+				}
+			}
+			if got := items[1]["httpStatusCode"]; got != json.Number(fmt.Sprint(tc.wantAccount)) {
+				t.Errorf("account status = %v, want %d: %v", got, tc.wantAccount, items[1]["body"])
+			}
+			if tc.wantAccount == 400 {
+				code := items[1]["body"].([]any)[0].(map[string]any)["errorCode"]
+				if code != "PROCESSING_HALTED" {
+					t.Errorf("account error = %v, want PROCESSING_HALTED", code)
+				}
+			}
+			if got := len(h.emu.Records("Lead")); got != tc.wantLeads {
+				t.Errorf("leads = %d, want %d", got, tc.wantLeads)
+			}
+			if got, want := len(h.emu.Records("Account")), map[bool]int{true: 1, false: 0}[tc.wantAccount == 201]; got != want {
+				t.Errorf("accounts = %d, want %d", got, want)
+			}
+		})
+	}
+}

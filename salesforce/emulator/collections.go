@@ -132,7 +132,7 @@ func finishItems(x *tx, outcomes []itemOutcome, allOrNone bool) result {
 	for i, o := range outcomes {
 		items[i] = o.body()
 	}
-	return result{status: 200, body: items}
+	return result{status: 200, body: items, rowsFailed: failed}
 }
 
 // collectionWrite handles create (POST), update (PATCH) and, with upsertTable, upsert.
@@ -149,7 +149,7 @@ func (e *Emulator) collectionWrite(c *call, upsertTable *table, extField *fieldD
 	for i, rec := range req.Records {
 		outcomes[i] = e.collectionItem(local, c.method, rec, upsertTable, extField)
 	}
-	res := finishItems(local, outcomes, req.AllOrNone)
+	res := finishItems(local, outcomes, req.AllOrNone || c.allOrNone)
 	c.x.adopt(local)
 	return res
 }
@@ -260,7 +260,7 @@ func (e *Emulator) collectionDelete(c *call) result {
 	for i, id := range ids {
 		outcomes[i] = e.deleteItem(local, id)
 	}
-	res := finishItems(local, outcomes, c.query.Get("allOrNone") == "true")
+	res := finishItems(local, outcomes, c.query.Get("allOrNone") == "true" || c.allOrNone)
 	c.x.adopt(local)
 	return res
 }

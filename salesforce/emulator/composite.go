@@ -84,13 +84,16 @@ func (e *Emulator) composite(c *call) result {
 	responses := make([]result, len(req.CompositeRequest))
 	failedAt := -1
 	for i, sub := range req.CompositeRequest {
-		res := e.runSubrequest(c, x, sub, outputs)
+		res := e.runSubrequest(c, x, sub, outputs, req.AllOrNone)
 		responses[i] = res
-		if res.status < 400 {
-			outputs[sub.ReferenceID] = normalise(res.body)
-		} else if req.AllOrNone {
+		// Under allOrNone a collection with a failed record fails the transaction even though
+		// the collection itself answers 200.
+		if req.AllOrNone && (res.status >= 400 || res.rowsFailed) {
 			failedAt = i
 			break
+		}
+		if res.status < 400 {
+			outputs[sub.ReferenceID] = normalise(res.body)
 		}
 	}
 	if failedAt >= 0 {
@@ -135,7 +138,7 @@ func normalise(body any) any {
 	return v
 }
 
-func (e *Emulator) runSubrequest(parent *call, x *tx, sub compositeSub, outputs map[string]any) result {
+func (e *Emulator) runSubrequest(parent *call, x *tx, sub compositeSub, outputs map[string]any, allOrNone bool) result {
 	rawURL, missing := resolveString(sub.URL, outputs, true)
 	if missing != "" {
 		return errResult(halted(missing))
@@ -168,7 +171,7 @@ func (e *Emulator) runSubrequest(parent *call, x *tx, sub compositeSub, outputs 
 		header.Set(k, v)
 	}
 	c := &call{method: strings.ToUpper(sub.Method), version: version, major: major, segs: segs[1:],
-		query: u.Query(), body: body, header: header, nested: true, x: x}
+		query: u.Query(), body: body, header: header, nested: true, x: x, allOrNone: allOrNone}
 	if c.method == "" {
 		c.method = http.MethodGet
 	}

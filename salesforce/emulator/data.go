@@ -58,6 +58,8 @@ type call struct {
 	header  http.Header
 	nested  bool // inside /composite
 	x       *tx  // undo log of the enclosing composite, if any
+	// allOrNone is the enclosing composite's flag: when set it overrides a collection's own.
+	allOrNone bool
 }
 
 // result is the answer to a call; a nil body means no content.
@@ -66,6 +68,8 @@ type result struct {
 	headers map[string]string
 	body    any
 	key     string // counter key such as "POST /sobjects/Lead"
+	// rowsFailed marks a collections answer (always 200) in which some record failed.
+	rowsFailed bool
 }
 
 func errResult(err *apiError) result { return result{status: err.Status, body: err.restBody()} }

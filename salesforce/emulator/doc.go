@@ -40,7 +40,8 @@
 // and ids, bare for booleans, numbers, dates and datetimes, else INVALID_FIELD; pages of ≤2,000 rows,
 // Sforce-Query-Options batchSize clamped to 200–2000, nextRecordsUrl …/query/{cursor}-{offset}),
 // parameterizedSearch (token search lagging writes by Options.SearchIndexLag), composite
-// (≤25 subrequests, ≤5 of them query or collections, allOrNone, @{ref.path} references) and
+// (≤25 subrequests, ≤5 of them query or collections, allOrNone, @{ref.path} references; an outer
+// allOrNone:true overrides each collection's own and a failed record then rolls back everything) and
 // composite/sobjects (create, update, upsert, retrieve, delete; ≤200 records; statusCode items).
 // A URI over 16,384 bytes answers 414 with an HTML body.
 //
