@@ -85,6 +85,13 @@ func TestConformance(t *testing.T) {
 	h.seed("Contact", map[string]any{"LastName": "Twin", "Email": "twin@acme.com"})
 	h.seed("Contact", map[string]any{"LastName": "Twin", "Email": "twin@acme.com"})
 	missing := To18("00Q5g00000ZZZZZ")
+	account := h.seed("Account", map[string]any{"Name": "Parent"})
+	deletedAccount := h.seed("Account", map[string]any{"Name": "Gone"})
+	if r := h.do("DELETE", v64+"/sobjects/Account/"+deletedAccount, nil); r.status != 204 {
+		t.Fatalf("delete fixture: %d", r.status)
+	}
+	missingAccount := To18("0015g00000ZZZZZ")
+	kase := h.seed("Case", map[string]any{"Subject": "Help", "AccountId": account})
 
 	cases := map[string]conformanceCase{
 		"versions list needs no auth and carries no limit header": {section: "2.7", method: "GET",
@@ -155,6 +162,19 @@ func TestConformance(t *testing.T) {
 			status: 400, ct: jsonContentType, limit: true, check: wantError("JSON_PARSER_ERROR", "")},
 		"create on unknown object": {section: "2.6", method: "POST", path: v64 + "/sobjects/Foo", body: map[string]any{},
 			status: 404, ct: jsonContentType, limit: true, check: wantError("NOT_FOUND", "The requested resource does not exist")},
+		"create under an existing parent": {section: "5.2", method: "POST", path: v64 + "/sobjects/Case",
+			body: map[string]any{"Subject": "Kid", "AccountId": account}, status: 201, ct: jsonContentType, limit: true},
+		"create with a lookup to a missing record": {section: "5.2", method: "POST", path: v64 + "/sobjects/Case",
+			body: map[string]any{"Subject": "Orphan", "AccountId": missingAccount}, status: 400, ct: jsonContentType, limit: true,
+			check: wantJSON(`[{"message":"invalid cross reference id","errorCode":"INVALID_CROSS_REFERENCE_KEY","fields":[]}]`)},
+		"update with a lookup to a deleted record": {section: "5.2", method: "PATCH", path: v64 + "/sobjects/Case/" + kase,
+			body: map[string]any{"AccountId": deletedAccount}, status: 400, ct: jsonContentType, limit: true,
+			check: wantJSON(`[{"message":"invalid cross reference id","errorCode":"INVALID_CROSS_REFERENCE_KEY","fields":[]}]`)},
+		"collection item with a lookup to a deleted record": {section: "4.2", method: "POST", path: v64 + "/composite/sobjects",
+			body: map[string]any{"records": []any{map[string]any{"attributes": map[string]any{"type": "Case"}, "Subject": "Orphan",
+				"AccountId": deletedAccount}}},
+			status: 200, ct: jsonContentType, limit: true,
+			check: wantJSON(`[{"success":false,"errors":[{"statusCode":"INVALID_CROSS_REFERENCE_KEY","message":"invalid cross reference id","fields":[]}]}]`)},
 		"retrieve": {section: "2.2", method: "GET", path: v64 + "/sobjects/Lead/" + lead, status: 200, ct: jsonContentType, limit: true,
 			check: func(t *testing.T, r response) {
 				m := r.object(t)

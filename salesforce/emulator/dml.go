@@ -65,9 +65,40 @@ func (e *Emulator) prepare(t *table, body map[string]any, creating bool, mode wr
 		if err != nil {
 			return nil, err
 		}
+		if mode == modeAPI {
+			if err := e.checkReference(p.f, v); err != nil {
+				return nil, err
+			}
+		}
 		changes[p.f.Name] = v
 	}
 	return changes, nil
+}
+
+// checkReference refuses a lookup to a record that does not exist or is in the recycle bin,
+// as a real org does. Only objects the emulator stores can be checked; a lookup to a User,
+// Group or RecordType is accepted as long as its key prefix fits. Seeds and UI edits skip the
+// check so that fixtures may point anywhere.
+func (e *Emulator) checkReference(f *fieldDef, v any) *apiError {
+	s, _ := v.(string)
+	if f.Type != tReference || s == "" {
+		return nil
+	}
+	id15, ok := canonicalID(s)
+	if !ok {
+		return nil
+	}
+	for _, t := range e.tables {
+		if t.def.KeyPrefix != id15[:3] {
+			continue
+		}
+		if r := t.rows[id15]; r == nil || r.deleted {
+			return &apiError{Status: 400, Code: "INVALID_CROSS_REFERENCE_KEY", Message: "invalid cross reference id",
+				Fields: []string{}}
+		}
+		return nil
+	}
+	return nil
 }
 
 func missingRequired(t *table, r map[string]any) []string {

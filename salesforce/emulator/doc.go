@@ -51,7 +51,9 @@
 // calls are not counted. Injected faults are not counted.
 //
 // Schema: Lead, Contact, Account, Opportunity and Case with their required, read-only and length
-// rules, plus custom objects and __c fields from Options or DefineObject/DefineField. Ids are 18
+// rules, plus custom objects and __c fields from Options or DefineObject/DefineField. A lookup
+// written through the API must name a live record of an emulated object, else
+// INVALID_CROSS_REFERENCE_KEY (User, Group and RecordType ids are only checked by prefix). Ids are 18
 // characters with the right key prefix and checksum; 15-character ids are accepted. Datetimes
 // render as 2026-11-29T10:00:00.000+0000. Not emulated: duplicate rules (inject
 // DUPLICATES_DETECTED as a fault), assignment rules, relationship queries, If-Modified-Since,
