@@ -91,6 +91,9 @@ func TestConformance(t *testing.T) {
 		t.Fatalf("delete fixture: %d", r.status)
 	}
 	missingAccount := To18("0015g00000ZZZZZ")
+	h.seed("Lead", map[string]any{"LastName": "Under", "Company": "Acme", "Email": "bo_lee@acme.com"})
+	h.seed("Lead", map[string]any{"LastName": "Under", "Company": "Acme", "Email": "boxlee@acme.com"})
+	h.seed("Lead", map[string]any{"LastName": `Under\x`, "Company": "Acme"})
 	kase := h.seed("Case", map[string]any{"Subject": "Help", "AccountId": account})
 
 	cases := map[string]conformanceCase{
@@ -307,6 +310,20 @@ func TestConformance(t *testing.T) {
 			status: 400, ct: jsonContentType, limit: true, check: wantError("MALFORMED_QUERY", "")},
 		"query with bad escape": {section: "3.1", method: "GET", path: q(`SELECT Id FROM Lead WHERE Email = 'a\qb'`),
 			status: 400, ct: jsonContentType, limit: true, check: wantError("MALFORMED_QUERY", "")},
+		"query with an escaped _ outside LIKE": {section: "3.1", method: "GET", path: q(`SELECT Id FROM Lead WHERE Email = 'bo\_lee@acme.com'`),
+			status: 400, ct: jsonContentType, limit: true,
+			check: wantError("MALFORMED_QUERY", "\nSELECT Id FROM Lead WHERE Email = 'bo\\_lee@acme.com'\n                                  ^\nERROR at Row:1:Column:35\nInvalid string literal 'bo\\_lee@acme.com'. Illegal character sequence '\\_' in string literal.")},
+		"query with an escaped % in IN": {section: "3.1", method: "GET", path: q(`SELECT Id FROM Lead WHERE Email IN ('a@acme.com', '100\%@acme.com')`),
+			status: 400, ct: jsonContentType, limit: true, check: wantError("MALFORMED_QUERY", "")},
+		"query LIKE with escaped _ and backslash": {section: "3.1", method: "GET",
+			path:   q(`SELECT LastName, Email FROM Lead WHERE Email LIKE 'bo\_lee%' OR LastName LIKE 'under\\_'`),
+			status: 200, ct: jsonContentType, limit: true, check: func(t *testing.T, r response) {
+				recs := r.object(t)["records"].([]any)
+				if len(recs) != 2 || recs[0].(map[string]any)["Email"] != "bo_lee@acme.com" ||
+					recs[1].(map[string]any)["LastName"] != `Under\x` {
+					t.Errorf("body = %s", r.raw)
+				}
+			}},
 		"query unknown column": {section: "3.1", method: "GET", path: q(`SELECT Foo FROM Lead`), status: 400, ct: jsonContentType, limit: true,
 			check: wantError("INVALID_FIELD", "\nSELECT Foo FROM Lead\n       ^\nERROR at Row:1:Column:8\nNo such column 'Foo' on entity 'Lead'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.")},
 		"query filtering a long text area": {section: "3.1", method: "GET", path: q(`SELECT Id FROM Lead WHERE Description = 'x'`), status: 400, ct: jsonContentType, limit: true,

@@ -28,6 +28,10 @@ type token struct {
 	kind tokKind
 	text string // identifier, punctuation, number text, or the decoded string value
 	pos  int    // byte offset in the query
+	// For strings: the value as a LIKE pattern, where \_, \% and \\ stay escaped, and the
+	// error to give if the literal, holding \_ or \%, is used anywhere but in LIKE.
+	pattern  string
+	likeOnly *soqlError
 }
 
 type soqlError struct {
@@ -47,103 +51,124 @@ func lex(q string) ([]token, *soqlError) {
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
 			i++
 		case c == '\'':
-			val, end, err := lexString(q, i)
+			lit, err := lexString(q, i)
 			if err != nil {
 				return nil, err
 			}
-			toks = append(toks, token{tkString, val, i})
+			toks = append(toks, token{kind: tkString, text: lit.val, pos: i, pattern: lit.pattern, likeOnly: lit.likeOnly})
+			end := lit.end
 			i = end
 		case isIdentStart(c):
 			j := i
 			for j < len(q) && (isIdentStart(q[j]) || q[j] >= '0' && q[j] <= '9' || q[j] == '.') {
 				j++
 			}
-			toks = append(toks, token{tkIdent, q[i:j], i})
+			toks = append(toks, token{kind: tkIdent, text: q[i:j], pos: i})
 			i = j
 		case c >= '0' && c <= '9' || (c == '-' || c == '+' || c == '.') && i+1 < len(q) && q[i+1] >= '0' && q[i+1] <= '9':
 			j := i + 1
 			for j < len(q) && strings.IndexByte("0123456789.-:+TZ", q[j]) >= 0 {
 				j++
 			}
-			toks = append(toks, token{tkNumber, q[i:j], i})
+			toks = append(toks, token{kind: tkNumber, text: q[i:j], pos: i})
 			i = j
 		case c == '!' || c == '<' || c == '>':
 			if i+1 < len(q) && (q[i+1] == '=' || c == '<' && q[i+1] == '>') {
-				toks = append(toks, token{tkPunct, q[i : i+2], i})
+				toks = append(toks, token{kind: tkPunct, text: q[i : i+2], pos: i})
 				i += 2
 			} else if c == '!' {
 				return nil, &soqlError{"MALFORMED_QUERY", "unexpected token: '!'", i}
 			} else {
-				toks = append(toks, token{tkPunct, q[i : i+1], i})
+				toks = append(toks, token{kind: tkPunct, text: q[i : i+1], pos: i})
 				i++
 			}
 		case strings.IndexByte("=(),", c) >= 0:
-			toks = append(toks, token{tkPunct, q[i : i+1], i})
+			toks = append(toks, token{kind: tkPunct, text: q[i : i+1], pos: i})
 			i++
 		default:
 			r, _ := utf8.DecodeRuneInString(q[i:])
 			return nil, &soqlError{"MALFORMED_QUERY", fmt.Sprintf("unexpected token: '%c'", r), i}
 		}
 	}
-	toks = append(toks, token{tkEOF, "<EOF>", len(q)})
+	toks = append(toks, token{kind: tkEOF, text: "<EOF>", pos: len(q)})
 	return toks, nil
 }
 
 func isIdentStart(c byte) bool { return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
-// lexString decodes a quoted literal starting at q[start] == '\”. Only the documented escapes
-// are accepted; a backslash before anything else is a MALFORMED_QUERY, as in Salesforce.
-func lexString(q string, start int) (string, int, *soqlError) {
-	var b strings.Builder
+type stringLit struct {
+	val, pattern string
+	end          int
+	likeOnly     *soqlError
+}
+
+// lexString decodes a quoted literal starting at q[start], a single quote. Only the documented
+// escapes are accepted; a backslash before anything else is a MALFORMED_QUERY, as in Salesforce.
+// \_ and \% are documented for LIKE only: they are remembered and refused anywhere else.
+func lexString(q string, start int) (stringLit, *soqlError) {
+	var val, pat strings.Builder
+	both := func(s string) {
+		val.WriteString(s)
+		pat.WriteString(s)
+	}
+	var likeOnly *soqlError
 	i := start + 1
 	for i < len(q) {
 		c := q[i]
 		switch c {
 		case '\'':
-			return b.String(), i + 1, nil
+			return stringLit{val: val.String(), pattern: pat.String(), end: i + 1, likeOnly: likeOnly}, nil
 		case '\\':
 			if i+1 >= len(q) {
-				return "", 0, &soqlError{"MALFORMED_QUERY", "line 1:" + strconv.Itoa(i) + " mismatched character '<EOF>' expecting '''", i}
+				return stringLit{}, &soqlError{"MALFORMED_QUERY", "line 1:" + strconv.Itoa(i) + " mismatched character '<EOF>' expecting '''", i}
 			}
 			n := q[i+1]
 			switch n {
-			case '\'', '"', '\\':
-				b.WriteByte(n)
+			case '\'', '"':
+				both(string(n))
+			case '\\':
+				// A pattern keeps the backslash escaped, so that a following _ or % stays a wildcard.
+				val.WriteByte('\\')
+				pat.WriteString(`\\`)
 			case 'n', 'N':
-				b.WriteByte('\n')
+				both("\n")
 			case 'r', 'R':
-				b.WriteByte('\r')
+				both("\r")
 			case 't', 'T':
-				b.WriteByte('\t')
+				both("\t")
 			case 'b', 'B':
-				b.WriteByte('\b')
+				both("\b")
 			case 'f', 'F':
-				b.WriteByte('\f')
+				both("\f")
 			case 'u':
 				if i+6 > len(q) {
-					return "", 0, illegalEscape(q, start, i)
+					return stringLit{}, illegalEscape(q, start, i)
 				}
 				v, err := strconv.ParseUint(q[i+2:i+6], 16, 32)
 				if err != nil {
-					return "", 0, illegalEscape(q, start, i)
+					return stringLit{}, illegalEscape(q, start, i)
 				}
-				b.WriteRune(rune(v))
+				both(string(rune(v)))
 				i += 6
 				continue
 			case '_', '%':
-				// Only meaningful inside LIKE; kept escaped so the pattern matcher sees them.
-				b.WriteByte('\\')
-				b.WriteByte(n)
+				val.WriteByte(n)
+				pat.WriteByte('\\')
+				pat.WriteByte(n)
+				if likeOnly == nil {
+					likeOnly = illegalEscape(q, start, i)
+				}
 			default:
-				return "", 0, illegalEscape(q, start, i)
+				return stringLit{}, illegalEscape(q, start, i)
 			}
 			i += 2
 		default:
-			b.WriteByte(c)
+			val.WriteByte(c)
+			pat.WriteByte(c)
 			i++
 		}
 	}
-	return "", 0, &soqlError{"MALFORMED_QUERY", "line 1:" + strconv.Itoa(len(q)) + " mismatched character '<EOF>' expecting '''", len(q)}
+	return stringLit{}, &soqlError{"MALFORMED_QUERY", "line 1:" + strconv.Itoa(len(q)) + " mismatched character '<EOF>' expecting '''", len(q)}
 }
 
 func illegalEscape(q string, start, at int) *soqlError {
@@ -463,7 +488,7 @@ func (p *parser) unary() (cond, *soqlError) {
 		if t.kind != tkString {
 			return nil, unexpected(t)
 		}
-		return &likeCond{field: f, pattern: t.text}, nil
+		return &likeCond{field: f, pattern: t.pattern}, nil
 	}
 	op := p.peek()
 	switch op.text {
@@ -483,6 +508,9 @@ func (p *parser) literal() (literal, *soqlError) {
 	t := p.next()
 	switch t.kind {
 	case tkString:
+		if t.likeOnly != nil {
+			return literal{}, t.likeOnly
+		}
 		return literal{val: t.text, kind: tkString, text: t.text, pos: t.pos}, nil
 	case tkNumber:
 		if _, err := strconv.ParseFloat(t.text, 64); err == nil {
