@@ -2,6 +2,7 @@ package salesforce
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -115,8 +116,11 @@ func (c *Client) Update(ctx context.Context, sobject, id string, fields map[stri
 	if err := validate(sobject, id, nil); err != nil {
 		return withOp(err, op)
 	}
-	_, err := c.call(ctx, op, http.MethodPatch, pathJoin("sobjects", sobject, id), nonNil(fields))
-	return err
+	resp, err := c.call(ctx, op, http.MethodPatch, pathJoin("sobjects", sobject, id), nonNil(fields))
+	if err != nil {
+		return err
+	}
+	return expectNoContent(resp, op)
 }
 
 // Delete moves one record to the recycle bin.
@@ -125,8 +129,25 @@ func (c *Client) Delete(ctx context.Context, sobject, id string) error {
 	if err := validate(sobject, id, nil); err != nil {
 		return withOp(err, op)
 	}
-	_, err := c.call(ctx, op, http.MethodDelete, pathJoin("sobjects", sobject, id), nil)
-	return err
+	resp, err := c.call(ctx, op, http.MethodDelete, pathJoin("sobjects", sobject, id), nil)
+	if err != nil {
+		return err
+	}
+	return expectNoContent(resp, op)
+}
+
+// expectNoContent checks the answer to a write Salesforce acknowledges with
+// 204 and no body. A 3xx, or a 2xx page that is not JSON (a proxy's or
+// gateway's), does not show the write happened; taking it for success would
+// lose the write without anyone noticing.
+func expectNoContent(resp *response, op string) error {
+	if resp.status >= 200 && resp.status < 300 {
+		body := trimSpace(resp.body)
+		if len(body) == 0 || json.Valid(body) {
+			return nil
+		}
+	}
+	return unexpected(resp.status, op, resp.body)
 }
 
 // UpsertResult says which record an upsert wrote and whether it was new.

@@ -301,3 +301,46 @@ func TestObserverSeesEveryExchange(t *testing.T) {
 		t.Fatalf("observations = %+v, want %+v", obs.got, want)
 	}
 }
+
+// Update and Delete succeed with 204 and no body. Any answer that does not
+// show the write happened must come back as an error, or the write is lost.
+func TestUpdateDeleteNeedProofOfTheWrite(t *testing.T) {
+	cases := map[string]struct {
+		status    int
+		body      string
+		wantErr   bool
+		transient bool
+	}{
+		"204 empty":         {204, "", false, false},
+		"200 json":          {200, "create.json", false, false},
+		"200 gateway page":  {200, "gateway_503.html", true, true},
+		"300 not a success": {300, "upsert_multiple.json", true, false},
+		"304 not modified":  {304, "", true, false},
+	}
+	id := "00Q5g000001AbcdEAC"
+	for name, tc := range cases {
+		for _, method := range []string{"PATCH", "DELETE"} {
+			t.Run(name+" "+method, func(t *testing.T) {
+				org := newFakeOrg(t)
+				org.handle(method, leadPath+"/"+id, org.reply(tc.status, tc.body))
+				c := newTestClient(t, org, testCreds)
+				var err error
+				if method == "PATCH" {
+					err = c.Update(testContext(t), "Lead", id, map[string]any{"Title": "CTO"})
+				} else {
+					err = c.Delete(testContext(t), "Lead", id)
+				}
+				if (err != nil) != tc.wantErr {
+					t.Fatalf("%s answered %d %s: err = %v, want error %v", method, tc.status, tc.body, err, tc.wantErr)
+				}
+				if err == nil {
+					return
+				}
+				e, ok := asError(err)
+				if !ok || e.Code != CodeUnexpectedResponse || e.StatusCode != tc.status || IsTransient(err) != tc.transient {
+					t.Fatalf("err = %#v, want %s at %d, transient %v", err, CodeUnexpectedResponse, tc.status, tc.transient)
+				}
+			})
+		}
+	}
+}
