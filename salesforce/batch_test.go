@@ -447,3 +447,64 @@ func TestCompositeRejectsBadEnvelopes(t *testing.T) {
 		t.Fatal("a bad envelope was sent")
 	}
 }
+
+// With allOrNone, Salesforce rolls back or halts the rows and subrequests that
+// did not fail themselves; whether retrying them can help is decided by the
+// failure that caused it, and a rolled-back create names no record.
+func TestRolledBackRowsFollowTheirRootCause(t *testing.T) {
+	const rolledBack = `{"id":"001RM000003oLrfYAE","success":false,"errors":[{"statusCode":"ALL_OR_NONE_OPERATION_ROLLED_BACK","message":"Record rolled back because not all records were valid and the request was using AllOrNone header","fields":[]}]}`
+	const halted = `{"body":[{"errorCode":"PROCESSING_HALTED","message":"The transaction was rolled back since another operation in the same transaction failed."}],"httpStatusCode":400,"referenceId":"r0"}`
+	cases := map[string]struct {
+		root string // the failing row's error
+		want classes
+	}{
+		"row lock":       {`{"statusCode":"UNABLE_TO_LOCK_ROW","message":"unable to obtain exclusive access to this record","fields":[]}`, classes{transient: true}},
+		"api limit":      {`{"statusCode":"REQUEST_LIMIT_EXCEEDED","message":"ConcurrentRequests (Concurrent API Requests) Limit exceeded.","fields":[]}`, classes{transient: true, throttled: true}},
+		"required field": {`{"statusCode":"REQUIRED_FIELD_MISSING","message":"Required fields are missing: [LastName]","fields":["LastName"]}`, classes{permanent: true}},
+	}
+	for name, tc := range cases {
+		t.Run("collections "+name, func(t *testing.T) {
+			org := newFakeOrg(t)
+			org.handle("POST", "/services/data/v66.0/composite/sobjects", func(w http.ResponseWriter, r *http.Request) {
+				fmt.Fprintf(w, `[%s,{"success":false,"errors":[%s]}]`, rolledBack, tc.root)
+			})
+			c := newTestClient(t, org, testCreds)
+			results, err := c.CollectionCreate(testContext(t), true, []RecordWrite{
+				{SObject: "Account", Fields: map[string]any{"Name": "a"}},
+				{SObject: "Account", Fields: map[string]any{"Name": "b"}},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := classify(results[0].Err); got != tc.want {
+				t.Fatalf("rolled-back row %v: classes %+v, want %+v", results[0].Err, got, tc.want)
+			}
+			if got := classify(results[1].Err); got != tc.want {
+				t.Fatalf("failing row %v: classes %+v, want %+v", results[1].Err, got, tc.want)
+			}
+			if results[0].ID != "" {
+				t.Fatalf("rolled-back create reports id %q of a record that does not exist", results[0].ID)
+			}
+			if e, _ := asError(results[0].Err); e.Code != "ALL_OR_NONE_OPERATION_ROLLED_BACK" || !strings.Contains(e.Error(), "caused by") {
+				t.Fatalf("rolled-back row error %q should keep its code and name its cause", e)
+			}
+		})
+		t.Run("composite "+name, func(t *testing.T) {
+			org := newFakeOrg(t)
+			org.handle("POST", "/services/data/v66.0/composite", func(w http.ResponseWriter, r *http.Request) {
+				root := strings.Replace(tc.root, `"statusCode"`, `"errorCode"`, 1)
+				fmt.Fprintf(w, `{"compositeResponse":[%s,{"body":[%s],"httpStatusCode":400,"referenceId":"r1"}]}`, halted, root)
+			})
+			c := newTestClient(t, org, testCreds)
+			a, _ := NewCreateSubrequest("r0", "Account", map[string]any{"Name": "a"})
+			b, _ := NewCreateSubrequest("r1", "Account", map[string]any{"Name": "b"})
+			resps, err := c.Composite(testContext(t), true, []Subrequest{a, b})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := classify(resps[0].Err); got != tc.want {
+				t.Fatalf("halted subrequest %v: classes %+v, want %+v", resps[0].Err, got, tc.want)
+			}
+		})
+	}
+}

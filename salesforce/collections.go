@@ -167,6 +167,11 @@ func writeResults(results []RecordResult, chunks []chunk, outcomes []chunkOutcom
 			}
 			continue
 		}
+		rowErrs := make([]*Error, len(items))
+		for j, item := range items {
+			rowErrs[j] = item.err(0, op)
+		}
+		linkRootCause(rowErrs)
 		for j, row := range ch.rows {
 			if j >= len(items) {
 				results[row] = RecordResult{Err: &Error{StatusCode: o.status, Code: CodeUnexpectedResponse, Operation: op,
@@ -174,8 +179,14 @@ func writeResults(results []RecordResult, chunks []chunk, outcomes []chunkOutcom
 				continue
 			}
 			item := items[j]
-			if e := item.err(0, op); e != nil {
-				results[row] = RecordResult{ID: item.ID, Err: e}
+			if e := rowErrs[j]; e != nil {
+				id := item.ID
+				if isKnockOn(e) {
+					// Salesforce may still show the id of a record it rolled back,
+					// which no longer exists.
+					id = ""
+				}
+				results[row] = RecordResult{ID: id, Err: e}
 				continue
 			}
 			created := kind == "create"

@@ -122,6 +122,7 @@ func (c *Client) composite(ctx context.Context, op string, allOrNone bool, subre
 		byRef[sr.ReferenceID] = i
 	}
 	out := make([]Subresponse, len(subrequests))
+	errs := make([]*Error, len(subrequests))
 	for i, sub := range req.CompositeRequest {
 		j, ok := byRef[sub.ReferenceID]
 		if !ok {
@@ -132,9 +133,13 @@ func (c *Client) composite(ctx context.Context, op string, allOrNone bool, subre
 		sr := parsed.CompositeResponse[j]
 		out[i] = Subresponse{ReferenceID: sr.ReferenceID, StatusCode: sr.HTTPStatusCode, Headers: sr.HTTPHeaders, Body: sr.Body}
 		if sr.HTTPStatusCode >= 400 || sr.HTTPStatusCode == 0 {
-			out[i].Err = c.scrub(parseError(sr.HTTPStatusCode, op+" "+sub.ReferenceID, sr.Body), nil)
+			errs[i] = c.scrub(parseError(sr.HTTPStatusCode, op+" "+sub.ReferenceID, sr.Body), nil)
+			out[i].Err = errs[i]
 		}
 	}
+	// With allOrNone, or when a reference cannot be resolved, Salesforce halts
+	// the other subrequests for one failure: they follow its nature.
+	linkRootCause(errs)
 	return out, nil
 }
 

@@ -42,6 +42,52 @@ type Error struct {
 	Operation  string   // what the client was doing, e.g. "update Lead"
 	// MatchedIDs lists the records an upsert matched when it matched several.
 	MatchedIDs []string
+
+	// rootCause is, for a row or subrequest Salesforce rolled back or halted
+	// only because another one failed, that other failure: whether a retry
+	// can help depends on it, not on the rollback.
+	rootCause *Error
+}
+
+// Codes Salesforce gives rows and subrequests that did not fail themselves
+// but were undone or skipped because another one in the same call failed.
+const (
+	codeRolledBack       = "ALL_OR_NONE_OPERATION_ROLLED_BACK"
+	codeProcessingHalted = "PROCESSING_HALTED"
+)
+
+func isKnockOn(e *Error) bool {
+	return e != nil && (e.Code == codeRolledBack || e.Code == codeProcessingHalted)
+}
+
+// linkRootCause points every knock-on failure among errs (rolled back or
+// halted) at the first failure that is not one, and names it in the message,
+// so such a row is retried, or not, as that failure would be.
+func linkRootCause(errs []*Error) {
+	var root *Error
+	for _, e := range errs {
+		if e != nil && !isKnockOn(e) {
+			root = e
+			break
+		}
+	}
+	if root == nil {
+		return
+	}
+	for _, e := range errs {
+		if isKnockOn(e) && e.rootCause == nil {
+			e.rootCause = root
+			e.Message += " (caused by " + root.Code + ": " + root.Message + ")"
+		}
+	}
+}
+
+// retryBasis is the error whose nature decides whether retrying can help.
+func (e *Error) retryBasis() *Error {
+	if e.rootCause != nil {
+		return e.rootCause
+	}
+	return e
 }
 
 func (e *Error) Error() string {
@@ -209,8 +255,10 @@ func IsTransient(err error) bool {
 		return false
 	}
 	if e, ok := asError(err); ok {
+		// A row rolled back for another row's failure is retried as that failure would be.
+		e = e.retryBasis()
 		switch {
-		case IsAuth(err), e.Code == "UNSUPPORTED_API_VERSION":
+		case IsAuth(e), e.Code == "UNSUPPORTED_API_VERSION":
 			// SOAP reports these as HTTP 500 faults; retrying cannot help.
 			return false
 		case e.StatusCode >= 500, e.StatusCode == http.StatusTooManyRequests, e.StatusCode == http.StatusRequestTimeout:
@@ -222,7 +270,7 @@ func IsTransient(err error) bool {
 		case e.mentions("UNABLE_TO_LOCK_ROW"), strings.Contains(e.Message, "Too many SOQL queries"):
 			return true
 		}
-		return IsThrottled(err)
+		return IsThrottled(e)
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return true
@@ -243,7 +291,11 @@ func IsTransient(err error) bool {
 // Such errors are also transient; callers usually wait longer for them.
 func IsThrottled(err error) bool {
 	e, ok := asError(err)
-	return ok && (e.Code == CodeRequestLimit || e.Code == "rate_limit_exceeded")
+	if !ok {
+		return false
+	}
+	e = e.retryBasis()
+	return e.Code == CodeRequestLimit || e.Code == "rate_limit_exceeded"
 }
 
 var authCodes = map[string]bool{
