@@ -43,8 +43,13 @@ func (c *Client) query(ctx context.Context, resource, soql string) ([]Record, er
 func (c *Client) restOfQuery(ctx context.Context, op string, page queryPage) ([]Record, error) {
 	records := page.Records
 	seen := map[string]bool{}
-	for !page.Done && page.NextRecordsURL != "" {
+	for !page.Done {
 		next := page.NextRecordsURL
+		if next == "" {
+			// Rows are missing; a lookup that takes them for all of them could
+			// create a record that already exists.
+			return nil, &Error{Code: CodeUnexpectedResponse, Operation: op, Message: "query is not done but returned no nextRecordsUrl"}
+		}
 		if !validNextRecordsURL(next) {
 			return nil, &Error{Code: CodeUnexpectedResponse, Operation: op, Message: "query returned an unusable nextRecordsUrl"}
 		}

@@ -344,3 +344,33 @@ func TestUpdateDeleteNeedProofOfTheWrite(t *testing.T) {
 		}
 	}
 }
+
+// A page that is not done must say where the rest is: a lookup that took the
+// rows it has for all of them could create a record that already exists.
+func TestQueryNotDoneWithoutNextRecordsURL(t *testing.T) {
+	cases := map[string]struct {
+		page    string
+		wantErr bool
+	}{
+		"done":                    {`{"totalSize":1,"done":true,"records":[{"Id":"00Q5g000001AbcdEAC"}]}`, false},
+		"not done, no locator":    {`{"totalSize":2500,"done":false,"records":[{"Id":"00Q5g000001AbcdEAC"}]}`, true},
+		"not done, empty locator": {`{"totalSize":2500,"done":false,"nextRecordsUrl":"","records":[]}`, true},
+		"done flag missing":       {`{"totalSize":1,"records":[{"Id":"00Q5g000001AbcdEAC"}]}`, true},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			org := newFakeOrg(t)
+			org.handle("GET", "/services/data/v66.0/query", func(w http.ResponseWriter, r *http.Request) {
+				w.Write([]byte(tc.page))
+			})
+			c := newTestClient(t, org, testCreds)
+			recs, err := c.Query(testContext(t), "SELECT Id FROM Lead")
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("Query() = %d records, %v; want error %v", len(recs), err, tc.wantErr)
+			}
+			if err != nil && (!IsTransient(err) || IsPermanent(err)) {
+				t.Fatalf("Query() error %v should be transient", err)
+			}
+		})
+	}
+}
