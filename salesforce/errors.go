@@ -247,9 +247,10 @@ func (e *Error) mentions(s string) bool {
 
 // IsTransient reports whether retrying later, with backoff, may succeed:
 // network failures and timeouts, 5xx and 429 answers, pages that are not JSON
-// on a 2xx or 5xx, SERVER_UNAVAILABLE, row-lock contention (also when a trigger
-// wraps it), governor noise such as "Too many SOQL queries", query timeouts, and
-// API limit throttling.
+// on a 2xx or 5xx, SERVER_UNAVAILABLE, an expired query locator, row-lock
+// contention (also when a trigger wraps it), governor noise such as "Too many
+// SOQL queries", query timeouts, and API limit throttling. A row rolled back
+// or halted for another row's failure is judged by that failure.
 func IsTransient(err error) bool {
 	if err == nil {
 		return false
@@ -265,7 +266,9 @@ func IsTransient(err error) bool {
 			return true
 		case e.Code == CodeUnexpectedResponse:
 			return e.StatusCode < 300
-		case e.Code == "SERVER_UNAVAILABLE", e.Code == "QUERY_TIMEOUT", e.Code == "UNKNOWN_EXCEPTION":
+		case e.Code == "SERVER_UNAVAILABLE", e.Code == "QUERY_TIMEOUT", e.Code == "UNKNOWN_EXCEPTION",
+			// An expired query cursor: the query itself succeeds when run again.
+			e.Code == "INVALID_QUERY_LOCATOR":
 			return true
 		case e.mentions("UNABLE_TO_LOCK_ROW"), strings.Contains(e.Message, "Too many SOQL queries"):
 			return true

@@ -103,6 +103,7 @@ func TestClassifyNonAPIErrors(t *testing.T) {
 		"unknown 500":       {&Error{StatusCode: 500, Code: "UNKNOWN_EXCEPTION"}, classes{transient: true}},
 		"soap old version":  {&Error{StatusCode: 500, Code: "UNSUPPORTED_API_VERSION"}, classes{permanent: true}},
 		"oauth rate limit":  {&Error{StatusCode: 400, Code: "rate_limit_exceeded"}, classes{transient: true, throttled: true}},
+		"expired locator":   {&Error{StatusCode: 400, Code: "INVALID_QUERY_LOCATOR", Message: "invalid query locator"}, classes{transient: true}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
