@@ -150,7 +150,7 @@ func stopsRun(err error) bool {
 
 // writeResults spreads chunk outcomes over the input rows. kind is "create",
 // "update", "upsert" or "delete" and decides what Created means.
-func writeResults(results []RecordResult, chunks []chunk, outcomes []chunkOutcome, op, kind string) {
+func (c *Client) writeResults(results []RecordResult, chunks []chunk, outcomes []chunkOutcome, op, kind string) {
 	for i, ch := range chunks {
 		o := outcomes[i]
 		if o.err != nil {
@@ -169,7 +169,10 @@ func writeResults(results []RecordResult, chunks []chunk, outcomes []chunkOutcom
 		}
 		rowErrs := make([]*Error, len(items))
 		for j, item := range items {
-			rowErrs[j] = item.err(0, op)
+			// Row messages quote what was sent; a server could echo a secret.
+			if e := item.err(0, op); e != nil {
+				rowErrs[j] = c.scrub(e, nil)
+			}
 		}
 		linkRootCause(rowErrs)
 		for j, row := range ch.rows {
@@ -243,7 +246,7 @@ func (c *Client) collectionWrite(ctx context.Context, allOrNone bool, writes []R
 		chunks[i].op = op
 	}
 	outcomes, err := c.runChunks(ctx, chunks, pack)
-	writeResults(results, chunks, outcomes, op, kind)
+	c.writeResults(results, chunks, outcomes, op, kind)
 	return results, err
 }
 
@@ -269,7 +272,7 @@ func (c *Client) CollectionUpsert(ctx context.Context, allOrNone bool, sobject, 
 	}
 	results := make([]RecordResult, len(records))
 	outcomes, err := c.runChunks(ctx, chunks, false)
-	writeResults(results, chunks, outcomes, op, "upsert")
+	c.writeResults(results, chunks, outcomes, op, "upsert")
 	return results, err
 }
 

@@ -28,7 +28,7 @@ func FuzzResponseParsing(f *testing.F) {
 		}
 		_ = parseError(status, "op", body)
 		_ = multipleMatches("op", "Email", body)
-		writeResults(make([]RecordResult, 3), []chunk{{rows: []int{0, 1, 2}}}, []chunkOutcome{{status: status, body: body}}, "op", "upsert")
+		(&Client{}).writeResults(make([]RecordResult, 3), []chunk{{rows: []int{0, 1, 2}}}, []chunkOutcome{{status: status, body: body}}, "op", "upsert")
 		var page queryPage
 		_ = jsonUnmarshal(body, &page)
 

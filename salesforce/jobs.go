@@ -164,9 +164,9 @@ func (c *Client) NewSaveJob(writes []RecordWrite) *SaveJob {
 
 func (j *SaveJob) requests() []chunk { return j.chunks }
 
-func (j *SaveJob) finish(_ context.Context, _ *Client, outcomes []chunkOutcome) {
+func (j *SaveJob) finish(_ context.Context, c *Client, outcomes []chunkOutcome) {
 	for i, ch := range j.chunks {
-		writeResults(j.Results, []chunk{ch}, outcomes[i:i+1], j.kinds[i]+" "+recordType(j.writes, ch), j.kinds[i])
+		c.writeResults(j.Results, []chunk{ch}, outcomes[i:i+1], j.kinds[i]+" "+recordType(j.writes, ch), j.kinds[i])
 	}
 }
 
@@ -274,6 +274,6 @@ func (c *Client) NewDeleteJob(refs []RecordWrite, allOrNone bool) *DeleteJob {
 
 func (j *DeleteJob) requests() []chunk { return j.chunks }
 
-func (j *DeleteJob) finish(_ context.Context, _ *Client, outcomes []chunkOutcome) {
-	writeResults(j.Results, j.chunks, outcomes, "collections delete", "delete")
+func (j *DeleteJob) finish(_ context.Context, c *Client, outcomes []chunkOutcome) {
+	c.writeResults(j.Results, j.chunks, outcomes, "collections delete", "delete")
 }

@@ -8,7 +8,9 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // echoServer answers every request with an error that repeats what it
@@ -42,6 +44,19 @@ func echoServer(t *testing.T, loginOK bool, status int) *httptest.Server {
 	return srv
 }
 
+type errorObserver struct {
+	mu   sync.Mutex
+	errs []error
+}
+
+func (o *errorObserver) ObserveRequest(_ string, _ int, err error, _ time.Duration) {
+	if err != nil {
+		o.mu.Lock()
+		o.errs = append(o.errs, err)
+		o.mu.Unlock()
+	}
+}
+
 func TestSecretsNeverAppearInErrors(t *testing.T) {
 	_, keyPEM := rsaKeyPEM(t, true)
 	secrets := []string{testCreds.Password, url.QueryEscape(testCreds.Password), testCreds.SecurityToken, testCreds.ClientSecret, "00Dx!SESSIONtokenVALUE", string(keyPEM), "PRIVATE KEY"}
@@ -58,11 +73,14 @@ func TestSecretsNeverAppearInErrors(t *testing.T) {
 		{ClientID: testCreds.ClientID, ClientSecret: testCreds.ClientSecret},
 		{Username: testCreds.Username, ClientID: testCreds.ClientID, PrivateKeyPEM: keyPEM},
 	}
-	for _, status := range []int{400, 401, 404, 500, 503} {
+	// Observers get errors too: metrics label them and logs print them.
+	observed := &errorObserver{}
+	// 200 makes collections answer with per-row errors.
+	for _, status := range []int{200, 400, 401, 404, 500, 503} {
 		for _, loginOK := range []bool{true, false} {
 			srv := echoServer(t, loginOK, status)
 			for _, creds := range allCreds {
-				c, err := New(Config{LoginURL: srv.URL, Credentials: creds, HTTPClient: srv.Client()})
+				c, err := New(Config{LoginURL: srv.URL, Credentials: creds, HTTPClient: srv.Client(), Observer: observed})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -100,6 +118,7 @@ func TestSecretsNeverAppearInErrors(t *testing.T) {
 	_, err = New(Config{LoginURL: "http://user:" + testCreds.Password + "@example.com", Credentials: testCreds})
 	collect(err)
 
+	errs = append(errs, observed.errs...)
 	if len(errs) < 100 {
 		t.Fatalf("only %d errors were produced", len(errs))
 	}

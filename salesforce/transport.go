@@ -45,7 +45,9 @@ func (c *Client) exchange(req *http.Request, op string) (*response, error) {
 	r := &response{status: resp.StatusCode, header: resp.Header, body: body}
 	var obsErr error
 	if r.status >= 400 {
-		obsErr = parseError(r.status, op, body)
+		// Observers log and label what they get: the same scrubbing as for callers.
+		token := strings.TrimPrefix(req.Header.Get("Authorization"), "Bearer ")
+		obsErr = c.scrub(parseError(r.status, op, body), &session{accessToken: token})
 	}
 	c.observe(op, r.status, obsErr, start)
 	return r, nil
@@ -121,8 +123,11 @@ func (c *Client) dataRoot() string {
 }
 
 // scrub removes every credential and the session token from an error text, in
-// case a server echoes them back.
+// case a server echoes them back. With s nil, the current session's token goes.
 func (c *Client) scrub(e *Error, s *session) *Error {
+	if s == nil {
+		s = c.currentSession()
+	}
 	secrets := c.creds.secrets()
 	if s != nil && s.accessToken != "" {
 		secrets = append(secrets, s.accessToken)
