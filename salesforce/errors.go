@@ -330,7 +330,9 @@ func IsAuth(err error) bool {
 	if !ok {
 		return false
 	}
-	return authCodes[e.Code] || strings.HasPrefix(e.Code, "invalid_client")
+	// Any 401 means the request was not authenticated, whatever its body says:
+	// the Bulk API's {"exceptionCode":"InvalidSessionId"} shape, or a page.
+	return authCodes[e.Code] || strings.HasPrefix(e.Code, "invalid_client") || e.StatusCode == http.StatusUnauthorized
 }
 
 // IsNotFound reports whether the record does not exist or is in the recycle bin.

@@ -103,6 +103,8 @@ func TestClassifyNonAPIErrors(t *testing.T) {
 		"unknown 500":       {&Error{StatusCode: 500, Code: "UNKNOWN_EXCEPTION"}, classes{transient: true}},
 		"soap old version":  {&Error{StatusCode: 500, Code: "UNSUPPORTED_API_VERSION"}, classes{permanent: true}},
 		"oauth rate limit":  {&Error{StatusCode: 400, Code: "rate_limit_exceeded"}, classes{transient: true, throttled: true}},
+		"401 bulk session":  {parseError(401, "", []byte(`{"exceptionCode":"InvalidSessionId","exceptionMessage":"Invalid session id"}`)), classes{auth: true}},
+		"401 page":          {parseError(401, "", []byte(`<html><title>Unauthorized</title></html>`)), classes{auth: true}},
 		"expired locator":   {&Error{StatusCode: 400, Code: "INVALID_QUERY_LOCATOR", Message: "invalid query locator"}, classes{transient: true}},
 	}
 	for name, tc := range cases {
