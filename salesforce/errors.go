@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"syscall"
 )
@@ -40,7 +41,8 @@ type Error struct {
 	Message    string   // human-readable text from Salesforce
 	Fields     []string // fields the error is about, when Salesforce names them
 	Operation  string   // what the client was doing, e.g. "update Lead"
-	// MatchedIDs lists the records an upsert matched when it matched several.
+	// MatchedIDs lists the records an upsert matched when it matched several,
+	// or those a duplicate rule found (DUPLICATES_DETECTED).
 	MatchedIDs []string
 
 	// rootCause is, for a row or subrequest Salesforce rolled back or halted
@@ -125,6 +127,38 @@ type apiErrorItem struct {
 	// OAuth token endpoint shape.
 	OAuthError       string `json:"error"`
 	OAuthDescription string `json:"error_description"`
+	// DUPLICATES_DETECTED details. Salesforce spells the key "duplicateResut";
+	// the correct spelling is read too in case it is ever fixed.
+	DuplicateResut  *duplicateResult `json:"duplicateResut"`
+	DuplicateResult *duplicateResult `json:"duplicateResult"`
+}
+
+type duplicateResult struct {
+	MatchResults []struct {
+		MatchRecords []struct {
+			Record struct {
+				ID string `json:"Id"`
+			} `json:"record"`
+		} `json:"matchRecords"`
+	} `json:"matchResults"`
+}
+
+// matchedIDs lists the records a duplicate rule matched.
+func (i apiErrorItem) matchedIDs() []string {
+	var ids []string
+	for _, d := range []*duplicateResult{i.DuplicateResut, i.DuplicateResult} {
+		if d == nil {
+			continue
+		}
+		for _, mr := range d.MatchResults {
+			for _, rec := range mr.MatchRecords {
+				if rec.Record.ID != "" && !slices.Contains(ids, rec.Record.ID) {
+					ids = append(ids, rec.Record.ID)
+				}
+			}
+		}
+	}
+	return ids
 }
 
 func (i apiErrorItem) code() string {
@@ -154,7 +188,13 @@ func errorFromItems(status int, op string, items []apiErrorItem) *Error {
 		if e.Code == "" {
 			e.Code = it.code()
 		}
-		if m := it.message(); m != "" {
+		m := it.message()
+		if ids := it.matchedIDs(); len(ids) > 0 {
+			// The rule's own message ("Use one of these records?") does not say which.
+			m += " (matching records: " + strings.Join(ids, ", ") + ")"
+			e.MatchedIDs = append(e.MatchedIDs, ids...)
+		}
+		if m != "" {
 			msgs = append(msgs, m)
 		}
 		e.Fields = append(e.Fields, it.Fields...)

@@ -77,11 +77,17 @@ func TestErrorShapes(t *testing.T) {
 		"two errors":       {`[{"message":"a","errorCode":"X"},{"message":"b","errorCode":"Y"}]`, Error{StatusCode: 400, Code: "X", Message: "a; b"}},
 		"empty array":      {`[]`, Error{StatusCode: 400, Code: CodeUnexpectedResponse, Message: "HTTP 400 Bad Request with a body that is not the expected JSON"}},
 		"string":           {`"oops"`, Error{StatusCode: 400, Code: CodeUnexpectedResponse, Message: "HTTP 400 Bad Request with a body that is not the expected JSON"}},
+		"duplicate rule": {fixture(t, "duplicates_detected.json", ""), Error{StatusCode: 400, Code: "DUPLICATES_DETECTED",
+			Message: "Use one of these records? (matching records: 00Q5g000001AbcdEAC)", MatchedIDs: []string{"00Q5g000001AbcdEAC"}}},
+		"duplicate rule, key spelt right": {`[{"duplicateResult":{"matchResults":[{"matchRecords":[{"record":{"Id":"003RO0000035WQgYAM"}}]},{"matchRecords":[{"record":{"Id":"00Q5g000001AbcdEAC"}}]}]},"errorCode":"DUPLICATES_DETECTED","message":"You're creating a duplicate record."}]`,
+			Error{StatusCode: 400, Code: "DUPLICATES_DETECTED", Message: "You're creating a duplicate record. (matching records: 003RO0000035WQgYAM, 00Q5g000001AbcdEAC)", MatchedIDs: []string{"003RO0000035WQgYAM", "00Q5g000001AbcdEAC"}}},
+		"collections duplicate, no details": {`[{"statusCode":"DUPLICATES_DETECTED","message":"Use one of these records?","fields":[]}]`, Error{StatusCode: 400, Code: "DUPLICATES_DETECTED", Message: "Use one of these records?"}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			got := parseError(400, "", []byte(tc.body))
-			if got.Code != tc.want.Code || got.Message != tc.want.Message || got.StatusCode != tc.want.StatusCode || fmt.Sprint(got.Fields) != fmt.Sprint(tc.want.Fields) {
+			if got.Code != tc.want.Code || got.Message != tc.want.Message || got.StatusCode != tc.want.StatusCode || fmt.Sprint(got.Fields) != fmt.Sprint(tc.want.Fields) ||
+				fmt.Sprint(got.MatchedIDs) != fmt.Sprint(tc.want.MatchedIDs) {
 				t.Fatalf("parseError() = %#v, want %#v", got, tc.want)
 			}
 		})

@@ -79,7 +79,7 @@ func TestUpsert(t *testing.T) {
 		"several":        {status: 300, body: "upsert_multiple.json", wantCode: CodeMultipleMatches, wantIDs: []string{"00Q5g000001AbcdEAC", "001D000000IqhSLIAZ"}},
 		"unknown field":  {status: 404, body: "upsert_bad_field.json", wantCode: "NOT_FOUND"},
 		"invalid email":  {status: 400, body: "invalid_email.json", wantCode: "INVALID_EMAIL_ADDRESS"},
-		"duplicate rule": {status: 400, body: "duplicates_detected.json", wantCode: "DUPLICATES_DETECTED"},
+		"duplicate rule": {status: 400, body: "duplicates_detected.json", wantCode: "DUPLICATES_DETECTED", wantIDs: []string{"00Q5g000001AbcdEAC"}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
