@@ -28,7 +28,7 @@ type Client struct {
 	usage   apiUsage
 
 	describeMu sync.Mutex
-	filterable map[string]map[string]bool // lower-case object → lower-case field → filterable
+	matchable  map[string]map[string]bool // lower-case object → lower-case field → usable to find a record
 }
 
 type apiUsage struct {

@@ -52,7 +52,7 @@ func (c *Client) FindCreatedSince(ctx context.Context, sobject string, match map
 	if err := checkSObject(sobject); err != nil {
 		return nil, withOp(err, op)
 	}
-	filterable, err := c.filterableFields(ctx, sobject)
+	matchable, err := c.matchableFields(ctx, sobject)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +61,7 @@ func (c *Client) FindCreatedSince(ctx context.Context, sobject string, match map
 		if err := checkFieldNames([]string{name}); err != nil {
 			return nil, withOp(err, op)
 		}
-		if filterable[strings.ToLower(name)] {
+		if matchable[strings.ToLower(name)] {
 			names = append(names, name)
 		}
 	}
@@ -104,13 +104,15 @@ func parseDatetime(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("not a Salesforce datetime: %q", s)
 }
 
-// filterableFields names, in lower case, the fields of sobject that SOQL can filter on, from the
-// object's describe: long text areas and encrypted fields, for two, cannot be. A client
-// describes each object once; only the rare search for a lost create needs it.
-func (c *Client) filterableFields(ctx context.Context, sobject string) (map[string]bool, error) {
+// matchableFields names, in lower case, the fields of sobject a record can be found again by,
+// from the object's describe: text and id fields SOQL can filter on. Long text areas cannot be
+// filtered; dates, numbers and booleans can, but only as bare literals, and the values kept for
+// matching are strings sent in the create. A client describes each object once; only the rare
+// search for a lost create needs it.
+func (c *Client) matchableFields(ctx context.Context, sobject string) (map[string]bool, error) {
 	key := strings.ToLower(sobject)
 	c.describeMu.Lock()
-	known, ok := c.filterable[key]
+	known, ok := c.matchable[key]
 	c.describeMu.Unlock()
 	if ok {
 		return known, nil
@@ -123,6 +125,7 @@ func (c *Client) filterableFields(ctx context.Context, sobject string) (map[stri
 	var described struct {
 		Fields []struct {
 			Name       string `json:"name"`
+			Type       string `json:"type"`
 			Filterable *bool  `json:"filterable"`
 		} `json:"fields"`
 	}
@@ -131,13 +134,19 @@ func (c *Client) filterableFields(ctx context.Context, sobject string) (map[stri
 	}
 	known = make(map[string]bool, len(described.Fields))
 	for _, f := range described.Fields {
-		known[strings.ToLower(f.Name)] = f.Filterable == nil || *f.Filterable
+		known[strings.ToLower(f.Name)] = quotedInSOQL[f.Type] && (f.Filterable == nil || *f.Filterable)
 	}
 	c.describeMu.Lock()
-	if c.filterable == nil {
-		c.filterable = map[string]map[string]bool{}
+	if c.matchable == nil {
+		c.matchable = map[string]map[string]bool{}
 	}
-	c.filterable[key] = known
+	c.matchable[key] = known
 	c.describeMu.Unlock()
 	return known, nil
+}
+
+// quotedInSOQL are the describe field types whose SOQL literals are quoted strings.
+var quotedInSOQL = map[string]bool{
+	"string": true, "email": true, "phone": true, "url": true, "picklist": true, "combobox": true,
+	"textarea": true, "id": true, "reference": true,
 }

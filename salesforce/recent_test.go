@@ -107,3 +107,26 @@ func TestMatchFields(t *testing.T) {
 		}
 	}
 }
+
+// A date sent as a string is not a text field: SOQL wants its literal bare, so a quoted one
+// would make a real org refuse the whole search. It is left out of the match.
+func TestFindCreatedSinceMatchesOnTextOnly(t *testing.T) {
+	org := startEmulator(t, emuOptions)
+	c := org.client(t, passwordCreds())
+	ctx := ctxFor(t)
+	fields := map[string]any{"LastName": "Quoted", "Birthdate": "1990-01-31", "Email": "quoted@example.com"}
+	id, err := c.Create(ctx, "Contact", fields)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.FindCreatedSince(ctx, "Contact", salesforce.MatchFields(fields), time.Now().Add(-time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0] != id {
+		t.Fatalf("got %v; want [%s]", got, id)
+	}
+	if _, err := c.FindCreatedSince(ctx, "Contact", map[string]string{"Birthdate": "1990-01-31"}, time.Now().Add(-time.Minute)); !errors.Is(err, salesforce.ErrNoMatchableFields) {
+		t.Fatalf("matching on a date alone: err = %v; want ErrNoMatchableFields", err)
+	}
+}
