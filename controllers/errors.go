@@ -15,8 +15,13 @@ import (
 )
 
 // throttledRetry is how long an identity waits after Salesforce answered
-// REQUEST_LIMIT_EXCEEDED: the limit counts a rolling day, so hammering it achieves nothing.
-const throttledRetry = 5 * time.Minute
+// REQUEST_LIMIT_EXCEEDED for the daily allowance: the limit counts a rolling day, so hammering
+// it achieves nothing. concurrencyRetry is the wait when the org only had too many long
+// requests running at once, which passes as they finish.
+const (
+	throttledRetry   = 5 * time.Minute
+	concurrencyRetry = 10 * time.Second
+)
 
 // syncFailure is a failure whose condition the sync itself chose (MultipleLeadsFound,
 // LeadConverted, ...), as opposed to an error Salesforce returned.
@@ -52,6 +57,10 @@ func classify(err error) (outcome, ctrl.Result, error) {
 		return outcome{reason: reason, stalled: true, message: invalid.Error()}, ctrl.Result{}, reconcile.TerminalError(err)
 	}
 	switch {
+	case salesforce.IsConcurrencyLimited(err):
+		return outcome{reason: sfv1.ReasonAPILimitExceeded, progressing: true,
+				message: fmt.Sprintf("Salesforce refused the call because too many long requests are running in the org at once; retrying in %s: %v", concurrencyRetry, err)},
+			ctrl.Result{RequeueAfter: concurrencyRetry}, nil
 	case salesforce.IsThrottled(err):
 		return outcome{reason: sfv1.ReasonAPILimitExceeded, progressing: true,
 				message: fmt.Sprintf("Salesforce refused the call because the org's API limit is reached; retrying in %s: %v", throttledRetry, err)},

@@ -44,6 +44,14 @@ func TestClassify(t *testing.T) {
 			err:    &salesforce.Error{StatusCode: 403, Code: "REQUEST_LIMIT_EXCEEDED", Message: "TotalRequests Limit exceeded."},
 			reason: sfv1.ReasonAPILimitExceeded, requeueAfter: throttledRetry,
 		},
+		"ConcurrentRequestsLimit": {
+			err:    &salesforce.Error{StatusCode: 403, Code: "REQUEST_LIMIT_EXCEEDED", Message: "ConcurrentRequests (Concurrent API Requests) Limit exceeded."},
+			reason: sfv1.ReasonAPILimitExceeded, requeueAfter: concurrencyRetry,
+		},
+		"ConcurrentLongTransactionsLimit": {
+			err:    &salesforce.Error{StatusCode: 403, Code: "REQUEST_LIMIT_EXCEEDED", Message: "ConcurrentPerOrgLongTxn Limit exceeded."},
+			reason: sfv1.ReasonAPILimitExceeded, requeueAfter: concurrencyRetry,
+		},
 		"ServerUnavailable": {
 			err:    &salesforce.Error{StatusCode: 503, Code: "SERVER_UNAVAILABLE", Message: "down"},
 			reason: sfv1.ReasonSalesforceUnavailable, retryErr: true,

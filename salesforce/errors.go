@@ -341,6 +341,18 @@ func IsThrottled(err error) bool {
 	return e.Code == CodeRequestLimit || e.Code == "rate_limit_exceeded"
 }
 
+// IsConcurrencyLimited reports a REQUEST_LIMIT_EXCEEDED for too many long-running requests
+// in the org at once (ConcurrentRequests, ConcurrentPerOrgLongTxn), not for the daily
+// allowance: it clears as soon as the org's other requests finish, so a short backoff fits.
+func IsConcurrencyLimited(err error) bool {
+	e, ok := asError(err)
+	if !ok {
+		return false
+	}
+	e = e.retryBasis()
+	return e.Code == CodeRequestLimit && strings.Contains(e.Message, "Concurrent")
+}
+
 var authCodes = map[string]bool{
 	"invalid_grant":                           true,
 	"invalid_client":                          true,

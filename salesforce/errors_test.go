@@ -10,10 +10,10 @@ import (
 )
 
 // classes lists which classifiers an error satisfies, for compact tables.
-type classes struct{ transient, throttled, auth, notFound, converted, permanent bool }
+type classes struct{ transient, throttled, concurrency, auth, notFound, converted, permanent bool }
 
 func classify(err error) classes {
-	return classes{IsTransient(err), IsThrottled(err), IsAuth(err), IsNotFound(err), IsConvertedLead(err), IsPermanent(err)}
+	return classes{IsTransient(err), IsThrottled(err), IsConcurrencyLimited(err), IsAuth(err), IsNotFound(err), IsConvertedLead(err), IsPermanent(err)}
 }
 
 func TestErrorClassificationOfRecordedBodies(t *testing.T) {
@@ -111,7 +111,10 @@ func TestClassifyNonAPIErrors(t *testing.T) {
 		"oauth rate limit":  {&Error{StatusCode: 400, Code: "rate_limit_exceeded"}, classes{transient: true, throttled: true}},
 		"401 bulk session":  {parseError(401, "", []byte(`{"exceptionCode":"InvalidSessionId","exceptionMessage":"Invalid session id"}`)), classes{auth: true}},
 		"401 page":          {parseError(401, "", []byte(`<html><title>Unauthorized</title></html>`)), classes{auth: true}},
-		"expired locator":   {&Error{StatusCode: 400, Code: "INVALID_QUERY_LOCATOR", Message: "invalid query locator"}, classes{transient: true}},
+		"concurrent requests": {&Error{StatusCode: 403, Code: CodeRequestLimit, Message: "ConcurrentRequests (Concurrent API Requests) Limit exceeded."},
+			classes{transient: true, throttled: true, concurrency: true}},
+		"daily requests":  {&Error{StatusCode: 403, Code: CodeRequestLimit, Message: "TotalRequests Limit exceeded."}, classes{transient: true, throttled: true}},
+		"expired locator": {&Error{StatusCode: 400, Code: "INVALID_QUERY_LOCATOR", Message: "invalid query locator"}, classes{transient: true}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
