@@ -74,8 +74,13 @@ func NewHTTPClient() *http.Client {
 		ExpectContinueTimeout: time.Second,
 		ResponseHeaderTimeout: defaultTimeout,
 	}
-	return &http.Client{Timeout: defaultTimeout, Transport: transport}
+	return &http.Client{Timeout: defaultTimeout, Transport: transport, CheckRedirect: refuseRedirects}
 }
+
+// refuseRedirects hands a redirect back to the caller as it came. Salesforce's REST API does
+// not redirect, and following one would turn a POST or PATCH into a GET that reports success
+// for a write that never happened.
+func refuseRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 func defaultUserAgent() string {
 	version := "dev"

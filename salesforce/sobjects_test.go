@@ -374,3 +374,22 @@ func TestQueryNotDoneWithoutNextRecordsURL(t *testing.T) {
 		})
 	}
 }
+
+// A redirect is answered, not followed: net/http would turn the PATCH into a GET whose 200
+// reads as the write's success.
+func TestRedirectsAreNotFollowed(t *testing.T) {
+	id := "00Q5g000001AbcdEAC"
+	org := newFakeOrg(t)
+	org.handle("PATCH", leadPath+"/"+id, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, leadPath+"/"+id+"/moved", http.StatusFound)
+	})
+	org.handle("GET", leadPath+"/"+id+"/moved", org.reply(200, "create.json"))
+	c, err := New(Config{LoginURL: org.srv.URL, Credentials: testCreds, HTTPClient: NewHTTPClient()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.Update(testContext(t), "Lead", id, map[string]any{"Title": "CTO"})
+	if e, ok := asError(err); !ok || e.StatusCode != http.StatusFound {
+		t.Fatalf("err = %v, want the 302 itself", err)
+	}
+}
