@@ -459,7 +459,7 @@ func TestRolledBackRowsFollowTheirRootCause(t *testing.T) {
 		want classes
 	}{
 		"row lock":       {`{"statusCode":"UNABLE_TO_LOCK_ROW","message":"unable to obtain exclusive access to this record","fields":[]}`, classes{transient: true}},
-		"api limit":      {`{"statusCode":"REQUEST_LIMIT_EXCEEDED","message":"ConcurrentRequests (Concurrent API Requests) Limit exceeded.","fields":[]}`, classes{transient: true, throttled: true}},
+		"api limit":      {`{"statusCode":"REQUEST_LIMIT_EXCEEDED","message":"ConcurrentRequests (Concurrent API Requests) Limit exceeded.","fields":[]}`, classes{transient: true, throttled: true, concurrency: true}},
 		"required field": {`{"statusCode":"REQUIRED_FIELD_MISSING","message":"Required fields are missing: [LastName]","fields":["LastName"]}`, classes{permanent: true}},
 	}
 	for name, tc := range cases {
