@@ -556,10 +556,9 @@ func (s *identitySync) persist(ctx context.Context) error {
 		if fresh.Annotations[sfv1.AnnotationState] != started {
 			return err // another reconcile's state is newer than ours
 		}
-		desired := s.obj.Annotations[sfv1.AnnotationState]
 		patchBase = fresh.DeepCopy()
 		fresh.DeepCopyInto(s.obj)
-		s.obj.Annotations[sfv1.AnnotationState] = desired
+		storeState(s.obj, s.state) // the stored object may have no annotations at all yet
 		err = s.r.Patch(ctx, s.obj, client.MergeFromWithOptions(patchBase, client.MergeFromWithOptimisticLock{}))
 	}
 	if err == nil {
