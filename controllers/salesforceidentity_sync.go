@@ -314,7 +314,12 @@ func (s *identitySync) syncTarget(ctx context.Context, i int, t mapping.Target) 
 		s.state.Pending = nil
 		if landed != "" {
 			// The lost create did reach Salesforce: adopt it as ours and bring it up to date.
+			// The adoption is stored first: the update may change the very values the record
+			// was found by, and a marker left behind would not find it again.
 			s.state.set(managedRecord{Key: key, Type: t.SObject, ID: landed, Created: true})
+			if err := s.persist(ctx); err != nil {
+				return err
+			}
 			if _, err := s.conn.api.Save(ctx, salesforce.RecordWrite{SObject: t.SObject, ID: landed, Fields: t.Fields}); err != nil {
 				return err
 			}
