@@ -25,8 +25,9 @@ const dataPath = "/services/data/"
 const faultBudget = 1_000_000
 
 // faultPlan lists the misbehaviours, the REQUEST_LIMIT_EXCEEDED burst first so it answers
-// the first calls of the run, before anything else gets a chance.
-func faultPlan() []*fault {
+// the first calls of the run, before anything else gets a chance. lateWrites is the share of
+// writes answered only after the client gave up, the misbehaviour that tests lost creates.
+func faultPlan(lateWrites float64) []*fault {
 	return []*fault{
 		{name: "403 REQUEST_LIMIT_EXCEEDED (burst)", rule: faultRule{Preset: "REQUEST_LIMIT_EXCEEDED", PathContains: dataPath, Times: 10}, limit: 10},
 		{name: "503 SERVER_UNAVAILABLE", rule: faultRule{Preset: "SERVER_UNAVAILABLE", PathContains: dataPath, Rate: 0.02, Times: faultBudget}, limit: faultBudget},
@@ -36,7 +37,7 @@ func faultPlan() []*fault {
 		{name: "400 UNABLE_TO_LOCK_ROW (updates)", rule: faultRule{Preset: "UNABLE_TO_LOCK_ROW", Method: "PATCH", PathContains: dataPath, Rate: 0.05, Times: faultBudget}, limit: faultBudget},
 		{name: "hang past the client timeout", rule: faultRule{Preset: "HANG", PathContains: dataPath, Rate: 0.02, Times: faultBudget}, limit: faultBudget},
 		// Processed after the client gave up: the write happens, its answer is lost.
-		{name: "answer after the client timeout (write applied)", rule: faultRule{Method: "POST", PathContains: dataPath, Latency: "4s", Rate: 0.05, Times: faultBudget}, limit: faultBudget},
+		{name: "answer after the client timeout (write applied)", rule: faultRule{Method: "POST", PathContains: dataPath, Latency: "4s", Rate: lateWrites, Times: faultBudget}, limit: faultBudget},
 	}
 }
 

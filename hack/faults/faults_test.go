@@ -33,13 +33,14 @@ func TestCrashesAndFaults(t *testing.T) {
 	n := envInt(t, "FAULT_N", 500)
 	kills := max(envInt(t, "FAULT_KILLS", 3), 1)
 	seed := int64(envInt(t, "FAULT_SEED", int(time.Now().UnixNano()%1_000_000)))
-	t.Logf("FAULT_N=%d FAULT_KILLS=%d FAULT_SEED=%d", n, kills, seed)
+	lateWrites := envInt(t, "FAULT_LATE_WRITE_PERCENT", 5)
+	t.Logf("FAULT_N=%d FAULT_KILLS=%d FAULT_SEED=%d FAULT_LATE_WRITE_PERCENT=%d", n, kills, seed, lateWrites)
 	rnd := rand.New(rand.NewPCG(uint64(seed), 0))
 	ctx := context.Background()
 	e := setUp(t)
 	started := time.Now()
 
-	plan := faultPlan()
+	plan := faultPlan(float64(lateWrites) / 100)
 	e.installFaults(ctx, plan)
 
 	type editResult struct {
