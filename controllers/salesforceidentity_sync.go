@@ -324,7 +324,7 @@ func (s *identitySync) syncTarget(ctx context.Context, i int, t mapping.Target) 
 				return err
 			}
 			s.done[key] = sfv1.RecordCreated
-			return s.persist(ctx)
+			return nil
 		}
 	}
 
