@@ -80,8 +80,9 @@ func main() {
 		LeaderElectionReleaseOnCancel: true,
 		Client: client.Options{Cache: &client.CacheOptions{
 			// Secrets are read on demand and never cached: a cluster-wide Secret informer would
-			// hold every credential in memory.
-			DisableFor: []client.Object{&corev1.Secret{}},
+			// hold every credential in memory. Identities have their own, leaner index; a read
+			// of one through the client goes to the API server, never to a second copy of all.
+			DisableFor: []client.Object{&corev1.Secret{}, &salesforcev1alpha1.SalesforceIdentity{}},
 		}},
 		Cache: cache.Options{
 			// Managed fields and kubectl's last-applied copy are most of an identity's

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	sfv1 "github.com/destinations/salesforce-controller/api/v1alpha1"
@@ -129,58 +128,5 @@ func TestEveryReasonIsExercised(t *testing.T) {
 		if !strings.Contains(corpus.String(), name) && !strings.Contains(classifyTable, name) {
 			t.Errorf("%s is documented in api/v1alpha1/conditions.go but no test reaches it", m[1])
 		}
-	}
-}
-
-func TestAnnotationsChangedByOthers(t *testing.T) {
-	const pending = `{"pending":{"key":"lead","type":"Lead","since":"2026-11-29T10:00:00Z"}}`
-	const synced = `{"records":[{"key":"lead","type":"Lead","id":"00Q5g0000000001EAA"}]}`
-	cases := map[string]struct {
-		old, new map[string]string
-		want     bool
-	}{
-		"unchanged":                         {map[string]string{"a": "1"}, map[string]string{"a": "1"}, false},
-		"a user annotation":                 {map[string]string{"a": "1"}, map[string]string{"a": "2"}, true},
-		"our pre-create marker":             {nil, map[string]string{sfv1.AnnotationState: pending}, false},
-		"the outcome of a create":           {map[string]string{sfv1.AnnotationState: pending}, map[string]string{sfv1.AnnotationState: synced}, true},
-		"a person removing the marker":      {map[string]string{sfv1.AnnotationState: pending}, map[string]string{sfv1.AnnotationState: `{}`}, true},
-		"a marker and a user annotation":    {nil, map[string]string{sfv1.AnnotationState: pending, "a": "1"}, true},
-		"state unchanged, other annotation": {map[string]string{sfv1.AnnotationState: pending}, map[string]string{sfv1.AnnotationState: pending, "b": "2"}, true},
-	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			oldObj := &sfv1.SalesforceIdentity{}
-			oldObj.Annotations = tc.old
-			newObj := &sfv1.SalesforceIdentity{}
-			newObj.Annotations = tc.new
-			if got := annotationsChangedByOthers(&ownStateWrites{}).Update(event.UpdateEvent{ObjectOld: oldObj, ObjectNew: newObj}); got != tc.want {
-				t.Errorf("passes = %v; want %v", got, tc.want)
-			}
-		})
-	}
-}
-
-func TestAnnotationsChangedByOthersSkipsOwnWrites(t *testing.T) {
-	const synced = `{"records":[{"key":"lead","type":"Lead","id":"00Q5g0000000001EAA"}]}`
-	identity := func(rv string, annotations map[string]string) *sfv1.SalesforceIdentity {
-		o := &sfv1.SalesforceIdentity{}
-		o.Namespace, o.Name, o.ResourceVersion, o.Annotations = "ns", "alex", rv, annotations
-		return o
-	}
-	own := &ownStateWrites{}
-	pred := annotationsChangedByOthers(own)
-	own.wrote(identity("7", nil))
-	update := func(rv string) bool {
-		return pred.Update(event.UpdateEvent{ObjectOld: identity("6", nil), ObjectNew: identity(rv, map[string]string{sfv1.AnnotationState: synced})})
-	}
-	if update("7") {
-		t.Error("the event of our own state write woke the identity")
-	}
-	if !update("7") {
-		t.Error("a second event with the same version is not ours any more, yet it was skipped")
-	}
-	own.wrote(identity("9", nil))
-	if !update("8") {
-		t.Error("a state change by someone else (another version) was skipped")
 	}
 }

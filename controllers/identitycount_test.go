@@ -6,7 +6,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	toolscache "k8s.io/client-go/tools/cache"
 
 	sfv1 "github.com/destinations/salesforce-controller/api/v1alpha1"
 )
@@ -19,42 +18,56 @@ func identityWithReady(status metav1.ConditionStatus, reason string) *sfv1.Sales
 	return obj
 }
 
-// The identity gauge moves with the informer's events, whoever made them, and holds nothing
-// per identity.
-func TestIdentityGaugeFollowsInformerEvents(t *testing.T) {
+// The identity gauge moves with the index's changes, whoever made them, relists included, and
+// holds nothing per identity.
+func TestIdentityGaugeFollowsIndexChanges(t *testing.T) {
 	fresh := identityWithReady("", "")
 	synced := identityWithReady(metav1.ConditionTrue, sfv1.ReasonSynced)
 	failing := identityWithReady(metav1.ConditionFalse, sfv1.ReasonInvalidTraits)
-	type event struct{ from, to any }
+	named := func(name string, obj *sfv1.SalesforceIdentity) *sfv1.SalesforceIdentity {
+		obj = obj.DeepCopy()
+		obj.Namespace, obj.Name = "crm", name
+		return obj
+	}
+	type event struct {
+		add, remove *sfv1.SalesforceIdentity
+		relist      []*sfv1.SalesforceIdentity
+	}
 	tests := []struct {
 		name   string
 		events []event
 		want   map[identityCondition]float64
 	}{
-		{"a new identity counts as Unknown", []event{{nil, fresh}},
+		{"a new identity counts as Unknown", []event{{add: named("a", fresh)}},
 			map[identityCondition]float64{{status: "Unknown"}: 1}},
-		{"becoming Ready moves it", []event{{nil, fresh}, {fresh, synced}},
+		{"becoming Ready moves it", []event{{add: named("a", fresh)}, {add: named("a", synced)}},
 			map[identityCondition]float64{{status: "Unknown"}: 0, {status: "True", reason: sfv1.ReasonSynced}: 1}},
-		{"an update within a bucket changes nothing", []event{{nil, synced}, {synced, synced.DeepCopy()}},
+		{"an update within a bucket changes nothing", []event{{add: named("a", synced)}, {add: named("a", synced)}},
 			map[identityCondition]float64{{status: "True", reason: sfv1.ReasonSynced}: 1}},
-		{"a new reason is a new bucket", []event{{nil, synced}, {synced, failing}},
+		{"a new reason is a new bucket", []event{{add: named("a", synced)}, {add: named("a", failing)}},
 			map[identityCondition]float64{{status: "True", reason: sfv1.ReasonSynced}: 0, {status: "False", reason: sfv1.ReasonInvalidTraits}: 1}},
 		{"deletion, also one the watch missed, leaves the count",
-			[]event{{nil, synced}, {nil, failing}, {synced, nil}, {toolscache.DeletedFinalStateUnknown{Obj: failing}, nil}},
-			map[identityCondition]float64{{status: "True", reason: sfv1.ReasonSynced}: 0, {status: "False", reason: sfv1.ReasonInvalidTraits}: 0}},
+			[]event{{add: named("a", synced)}, {add: named("b", failing)}, {add: named("c", failing)},
+				{remove: named("a", synced)}, {remove: named("b", failing)}, {relist: []*sfv1.SalesforceIdentity{named("d", fresh)}}},
+			map[identityCondition]float64{{status: "True", reason: sfv1.ReasonSynced}: 0, {status: "False", reason: sfv1.ReasonInvalidTraits}: 0, {status: "Unknown"}: 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := &metrics{identities: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "test_identities"}, []string{"ready", "reason"})}
-			handler := m.identityCounter()
+			index := newIdentityIndex(nil)
+			m.countIdentities(index)
 			for _, e := range tt.events {
 				switch {
-				case e.from == nil:
-					handler.OnAdd(e.to, false)
-				case e.to == nil:
-					handler.OnDelete(e.from)
+				case e.add != nil:
+					_ = index.Update(e.add)
+				case e.remove != nil:
+					_ = index.Delete(e.remove)
 				default:
-					handler.OnUpdate(e.from, e.to)
+					list := make([]any, len(e.relist))
+					for i, o := range e.relist {
+						list[i] = o
+					}
+					_ = index.Replace(list, "")
 				}
 			}
 			for bucket, want := range tt.want {

@@ -7,11 +7,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
-	toolscache "k8s.io/client-go/tools/cache"
-	"sigs.k8s.io/controller-runtime/pkg/cache"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	sfv1 "github.com/destinations/salesforce-controller/api/v1alpha1"
@@ -130,54 +126,24 @@ func (m *metrics) observeSync(elapsed time.Duration) {
 	m.syncDuration.Observe(elapsed.Seconds())
 }
 
-// countIdentities keeps salesforce_identities from the identity informer's events: a move
+// countIdentities keeps salesforce_identities from the identity index's changes: a move
 // between buckets is one decrement and one increment, so the count holds nothing per identity
-// and includes identities no reconcile has reached yet. The informer calls one handler at a
-// time.
-func (m *metrics) countIdentities(inf cache.Informer) error {
+// and includes identities no reconcile has reached yet. The index tells one change at a time.
+func (m *metrics) countIdentities(index *identityIndex) {
 	m.identities.Reset() // a previous manager in this process counted into the same series
-	_, err := inf.AddEventHandler(m.identityCounter())
-	return err
+	index.listen(m.moveIdentity)
 }
 
-func (m *metrics) identityCounter() toolscache.ResourceEventHandler {
-	return toolscache.ResourceEventHandlerFuncs{
-		AddFunc:    func(obj any) { m.moveIdentity(nil, obj) },
-		UpdateFunc: func(old, obj any) { m.moveIdentity(old, obj) },
-		DeleteFunc: m.forgetIdentity,
-	}
-}
-
-// forgetIdentity takes a deleted identity out of its bucket, also one whose deletion the
-// watch missed and the informer learnt of by relisting.
-func (m *metrics) forgetIdentity(obj any) {
-	if gone, ok := obj.(toolscache.DeletedFinalStateUnknown); ok {
-		obj = gone.Obj
-	}
-	m.moveIdentity(obj, nil)
-}
-
-func (m *metrics) moveIdentity(from, to any) {
-	prev, hadPrev := readyBucket(from)
-	next, hasNext := readyBucket(to)
-	if hadPrev && hasNext && prev == next {
+func (m *metrics) moveIdentity(_ types.NamespacedName, from, to *identityView, _ *sfv1.SalesforceIdentity) {
+	if from != nil && to != nil && from.ready == to.ready {
 		return
 	}
-	if hadPrev {
+	if from != nil {
+		prev := from.ready.Value()
 		m.identities.WithLabelValues(prev.status, prev.reason).Dec()
 	}
-	if hasNext {
+	if to != nil {
+		next := to.ready.Value()
 		m.identities.WithLabelValues(next.status, next.reason).Inc()
 	}
-}
-
-func readyBucket(obj any) (identityCondition, bool) {
-	id, ok := obj.(*sfv1.SalesforceIdentity)
-	if !ok {
-		return identityCondition{}, false
-	}
-	if c := meta.FindStatusCondition(id.Status.Conditions, sfv1.ConditionReady); c != nil {
-		return identityCondition{status: string(c.Status), reason: c.Reason}, true
-	}
-	return identityCondition{status: string(metav1.ConditionUnknown)}, true
 }

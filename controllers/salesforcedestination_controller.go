@@ -33,6 +33,8 @@ type DestinationReconciler struct {
 	metrics   *metrics
 	// newClient builds Salesforce clients; tests may point it elsewhere.
 	newClient func(salesforce.Config) (*salesforce.Client, error)
+	// identities counts each destination's identities.
+	identities *identityIndex
 }
 
 // +kubebuilder:rbac:groups=salesforce.destinations.dev,resources=salesforcedestinations,verbs=get;list;watch;patch
@@ -205,15 +207,8 @@ func (r *DestinationReconciler) reconcileDelete(ctx context.Context, dest *sfv1.
 	return ctrl.Result{}, nil
 }
 
-func (r *DestinationReconciler) countIdentities(ctx context.Context, dest *sfv1.SalesforceDestination) (int, error) {
-	// Only counted: the cache's own objects are read, not ten thousand deep copies each time
-	// an identity comes or goes.
-	var list sfv1.SalesforceIdentityList
-	if err := r.List(ctx, &list, client.InNamespace(dest.Namespace),
-		client.MatchingFields{indexIdentityDestination: dest.Name}, client.UnsafeDisableDeepCopy); err != nil {
-		return 0, err
-	}
-	return len(list.Items), nil
+func (r *DestinationReconciler) countIdentities(_ context.Context, dest *sfv1.SalesforceDestination) (int, error) {
+	return r.identities.usersOf(client.ObjectKeyFromObject(dest)), nil
 }
 
 func budgetPercent(dest *sfv1.SalesforceDestination) int32 {

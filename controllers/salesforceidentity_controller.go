@@ -39,6 +39,9 @@ type IdentityReconciler struct {
 	// ownWrites keeps the watch events of this process's own state writes from waking the
 	// identity again.
 	ownWrites *ownStateWrites
+	// identities holds identities with work ahead whole, and of those in sync only what
+	// tells whether they still are.
+	identities *identityIndex
 }
 
 // +kubebuilder:rbac:groups=salesforce.destinations.dev,resources=salesforceidentities,verbs=get;list;watch;patch
@@ -50,12 +53,10 @@ type IdentityReconciler struct {
 func (r *IdentityReconciler) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.Result, reterr error) {
 	started := r.now()
 	r.leads.started()
-	obj := &sfv1.SalesforceIdentity{}
-	if err := r.Get(ctx, req.NamespacedName, obj); err != nil {
-		if apierrors.IsNotFound(err) {
-			r.drift.forget(req.NamespacedName)
-		}
-		return ctrl.Result{}, client.IgnoreNotFound(err)
+	obj, res, err := r.load(ctx, req.NamespacedName)
+	if obj == nil {
+		r.metrics.observeSync(r.now().Sub(started))
+		return res, err
 	}
 	base := obj.DeepCopy()
 	defer func() {
@@ -118,6 +119,60 @@ func (r *IdentityReconciler) Reconcile(ctx context.Context, req ctrl.Request) (r
 	r.recordTransition(obj, o)
 	r.setOutcome(obj, o)
 	return res, err
+}
+
+// load returns the identity to reconcile, or nil when there is nothing to do: it is gone, or
+// it is in sync and has no work until the returned requeue. An identity with work ahead is
+// the index's copy; one in sync that has work again is read from the API server.
+func (r *IdentityReconciler) load(ctx context.Context, key client.ObjectKey) (*sfv1.SalesforceIdentity, ctrl.Result, error) {
+	view, ok := r.identities.get(key)
+	if !ok {
+		r.drift.forget(key)
+		return nil, ctrl.Result{}, nil
+	}
+	if view.object != nil {
+		return view.object.DeepCopy(), ctrl.Result{}, nil
+	}
+	if res, still := r.stillInSync(ctx, key.Namespace, view); still {
+		return nil, res, nil
+	}
+	obj := &sfv1.SalesforceIdentity{}
+	if err := r.APIReader.Get(ctx, key, obj); err != nil {
+		if apierrors.IsNotFound(err) {
+			r.drift.forget(key)
+		}
+		return nil, ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	return obj, ctrl.Result{}, nil
+}
+
+// stillInSync decides from the index alone that an identity in sync has nothing to do: its
+// destination is Ready with the settings it was written with, and its drift check is not due.
+// It then returns when the drift check is. The full reconcile would reach the same answer
+// with the same requeue, after reading the identity.
+func (r *IdentityReconciler) stillInSync(ctx context.Context, namespace string, view identityView) (ctrl.Result, bool) {
+	dest := &sfv1.SalesforceDestination{}
+	if err := r.Get(ctx, client.ObjectKey{Namespace: namespace, Name: view.destination.Value()}, dest); err != nil {
+		return ctrl.Result{}, false
+	}
+	ready := meta.FindStatusCondition(dest.Status.Conditions, sfv1.ConditionReady)
+	if ready == nil || ready.Status != metav1.ConditionTrue || settingsDigest(dest) != view.settings.Value() {
+		return ctrl.Result{}, false
+	}
+	interval := driftInterval(dest)
+	var checked *metav1.Time
+	if view.checked != 0 {
+		checked = &metav1.Time{Time: time.Unix(0, view.checked)}
+	}
+	now := r.now()
+	if driftCheckDue(checked, interval, now) {
+		return ctrl.Result{}, false
+	}
+	wait := untilDriftCheck(checked, interval, now)
+	if wait != 0 && wait < time.Second {
+		wait = time.Second
+	}
+	return ctrl.Result{RequeueAfter: wait}, true
 }
 
 func (r *IdentityReconciler) setOutcome(obj *sfv1.SalesforceIdentity, o outcome) {

@@ -94,6 +94,29 @@ var _ = Describe("SalesforceIdentity, Lead flow", func() {
 		Expect(readyCondition(waitIdentity(ns, "alex", sfv1.ReasonSynced)).Status).To(BeEquivalentTo("True"))
 	})
 
+	It("writes an identity in sync again when the destination's mapping setting changes", func() {
+		email := uniqueEmail(ns, "remap")
+		createIdentity(ns, "remap", alexKeener(email))
+		waitIdentity(ns, "remap", sfv1.ReasonSynced)
+		calls := emu.APICallsUsed()
+
+		// Unmapped, the traits go as they are, and a Lead's name is not a field one can write.
+		dest := &sfv1.SalesforceDestination{}
+		Expect(k8sClient.Get(suiteCtx, nsName(ns, "prod"), dest)).To(Succeed())
+		base := dest.DeepCopy()
+		off := false
+		dest.Spec.MapRudderProperties = &off
+		Expect(k8sClient.Patch(suiteCtx, dest, client.MergeFrom(base))).To(Succeed())
+		Eventually(func(g Gomega) {
+			obj := &sfv1.SalesforceIdentity{}
+			g.Expect(k8sClient.Get(suiteCtx, nsName(ns, "remap"), obj)).To(Succeed())
+			g.Expect(readyCondition(obj)).NotTo(BeNil())
+			g.Expect(readyCondition(obj).Status).To(BeEquivalentTo("False"))
+			g.Expect(readyCondition(obj).Message).To(ContainSubstring("Name"))
+		}).Should(Succeed())
+		Expect(emu.APICallsUsed()).To(BeNumerically(">", calls))
+	})
+
 	It("finds an existing Lead by email instead of creating one", func() {
 		email := uniqueEmail(ns, "existing")
 		id, err := emu.Seed("Lead", map[string]any{"LastName": "Old", "Company": "Old Co", "Email": email})

@@ -65,7 +65,7 @@ func (s *identitySync) run(ctx context.Context) (outcome, ctrl.Result, error) {
 	s.state.keep(planKeys(plan))
 	interval := driftInterval(s.dest)
 	checked := s.lastChecked()
-	driftDue := (interval > 0 && (checked == nil || !s.now.Before(driftSlot(checked.Add(interval), interval)))) ||
+	driftDue := driftCheckDue(checked, interval, s.now) ||
 		(s.state.VerifyAfter != nil && !s.now.Before(s.state.VerifyAfter.Time))
 	upToDate := s.state.Hash == hash && s.complete(plan) && s.state.Pending == nil
 
@@ -95,7 +95,7 @@ func (s *identitySync) run(ctx context.Context) (outcome, ctrl.Result, error) {
 	s.stampWrites()
 	switch {
 	case err == nil:
-		s.state.Hash = hash
+		s.state.Hash, s.state.Settings = hash, settingsDigest(s.dest)
 		if !s.driftOnly || len(s.done) > 0 {
 			// A read-back that found nothing to fix is recorded in status only, which saves
 			// a write per identity per drift round.
@@ -575,6 +575,12 @@ func (s *identitySync) persist(ctx context.Context) error {
 	return err
 }
 
+// settingsDigest fingerprints the destination settings that planHash covers.
+func settingsDigest(dest *sfv1.SalesforceDestination) string {
+	h := sha256.Sum256([]byte(fmt.Sprintf("%s\x00%t\x00%t", dest.UID, dest.MapsProperties(), dest.Spec.UseContactIDForConvertedLeads)))
+	return hex.EncodeToString(h[:8])
+}
+
 func (s *identitySync) planHash(plan mapping.Plan) string {
 	// Only the settings that change what is written count: a new drift interval or budget
 	// must not rewrite every record.
@@ -584,14 +590,7 @@ func (s *identitySync) planHash(plan mapping.Plan) string {
 }
 
 func (s *identitySync) untilDriftCheck(interval time.Duration) time.Duration {
-	var wait time.Duration
-	if interval > 0 {
-		last := s.now
-		if checked := s.lastChecked(); checked != nil {
-			last = checked.Time
-		}
-		wait = driftSlot(last.Add(interval), interval).Sub(s.now)
-	}
+	wait := untilDriftCheck(s.lastChecked(), interval, s.now)
 	if v := s.state.VerifyAfter; v != nil && (wait == 0 || v.Sub(s.now) < wait) {
 		wait = v.Sub(s.now)
 	}
@@ -604,11 +603,33 @@ func (s *identitySync) untilDriftCheck(interval time.Duration) time.Duration {
 // lastChecked is when the records were last confirmed: written (recorded in the state) or
 // read back without finding drift (recorded in status only).
 func (s *identitySync) lastChecked() *metav1.Time {
-	a, b := s.state.CheckedAt, s.obj.Status.LastDriftCheckTime
+	return lastChecked(s.state, s.obj.Status)
+}
+
+func lastChecked(st syncState, status sfv1.SalesforceIdentityStatus) *metav1.Time {
+	a, b := st.CheckedAt, status.LastDriftCheckTime
 	if a == nil || (b != nil && b.After(a.Time)) {
 		return b
 	}
 	return a
+}
+
+// driftCheckDue reports whether records last confirmed at checked are due a read-back.
+func driftCheckDue(checked *metav1.Time, interval time.Duration, now time.Time) bool {
+	return interval > 0 && (checked == nil || !now.Before(driftSlot(checked.Add(interval), interval)))
+}
+
+// untilDriftCheck is how long until records last confirmed at checked are due a read-back;
+// zero when drift checks are off.
+func untilDriftCheck(checked *metav1.Time, interval time.Duration, now time.Time) time.Duration {
+	if interval <= 0 {
+		return 0
+	}
+	last := now
+	if checked != nil {
+		last = checked.Time
+	}
+	return driftSlot(last.Add(interval), interval).Sub(now)
 }
 
 // driftSlot rounds a due time up to a grid of a tenth of the interval (at least 5 s), so the

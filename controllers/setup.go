@@ -2,7 +2,6 @@ package controllers
 
 import (
 	"context"
-	"maps"
 	"strings"
 	"sync"
 	"time"
@@ -10,6 +9,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/util/workqueue"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
@@ -26,11 +26,9 @@ import (
 	"github.com/destinations/salesforce-controller/salesforce/batch"
 )
 
-// Field indexes: which identities use a destination, which destinations use a Secret.
-const (
-	indexIdentityDestination = "spec.destinationRef.name"
-	indexDestinationSecret   = "spec.credentialsSecretRef.name"
-)
+// indexDestinationSecret is the field index of which destinations use a Secret. Which
+// identities use a destination, the identity index knows.
+const indexDestinationSecret = "spec.credentialsSecretRef.name"
 
 // SetupWithManager registers the indexes and both reconcilers, sharing one registry of
 // logged-in Salesforce clients.
@@ -38,34 +36,32 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 	opts = opts.withDefaults()
 	ctx := context.Background()
 	idx := mgr.GetFieldIndexer()
-	if err := idx.IndexField(ctx, &sfv1.SalesforceIdentity{}, indexIdentityDestination, func(o client.Object) []string {
-		return []string{o.(*sfv1.SalesforceIdentity).Spec.DestinationRef.Name}
-	}); err != nil {
-		return err
-	}
 	if err := idx.IndexField(ctx, &sfv1.SalesforceDestination{}, indexDestinationSecret, func(o client.Object) []string {
 		return []string{o.(*sfv1.SalesforceDestination).Spec.CredentialsSecretRef.Name}
 	}); err != nil {
 		return err
 	}
 
-	reg := newRegistry()
-	m := newMetrics()
-	identities, err := mgr.GetCache().GetInformer(ctx, &sfv1.SalesforceIdentity{})
+	watcher, err := client.NewWithWatch(mgr.GetConfig(), client.Options{
+		Scheme: mgr.GetScheme(), Mapper: mgr.GetRESTMapper(), HTTPClient: mgr.GetHTTPClient()})
 	if err != nil {
 		return err
 	}
-	if err := m.countIdentities(identities); err != nil {
+	identities := newIdentityIndex(identityListWatch(watcher))
+	if err := mgr.Add(identities); err != nil {
 		return err
 	}
+	reg := newRegistry()
+	m := newMetrics()
+	m.countIdentities(identities)
 	dr := &DestinationReconciler{
 		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(),
 		Recorder: mgr.GetEventRecorder("salesforce-destination"), Options: opts,
-		registry: reg, metrics: m, newClient: salesforce.New,
+		registry: reg, metrics: m, newClient: salesforce.New, identities: identities,
 	}
 	ir := &IdentityReconciler{
 		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("salesforce-identity"), Options: opts,
-		registry: reg, metrics: m, now: time.Now,
+		registry: reg, metrics: m, now: time.Now, identities: identities,
 	}
 	ir.ownWrites = &ownStateWrites{}
 	ir.leads = newLeadCreates(mgr.GetClient(), ir.pendingGrace(), time.Now)
@@ -81,13 +77,7 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 		WatchesMetadata(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(dr.destinationsForSecret),
 			builder.WithPredicates(predicate.ResourceVersionChangedPredicate{})).
 		// Identities coming and going change the count in status and may unblock a deletion.
-		Watches(&sfv1.SalesforceIdentity{}, handler.EnqueueRequestsFromMapFunc(destinationOfIdentity),
-			builder.WithPredicates(predicate.Funcs{
-				UpdateFunc: func(e event.UpdateEvent) bool {
-					return !e.ObjectNew.GetDeletionTimestamp().IsZero() && e.ObjectOld.GetDeletionTimestamp().IsZero()
-				},
-				GenericFunc: func(event.GenericEvent) bool { return false },
-			})).
+		WatchesRawSource(identityEvents{index: identities, wake: destinationOfIdentity}).
 		WatchesRawSource(source.Channel(reg.relogins, &handler.EnqueueRequestForObject{})).
 		WithOptions(controller.Options{MaxConcurrentReconciles: 4, RateLimiter: rateLimiter(), SkipNameValidation: &opts.skipNameValidation}).
 		Complete(dr); err != nil {
@@ -96,8 +86,7 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("salesforceidentity").
-		For(&sfv1.SalesforceIdentity{}, builder.WithPredicates(predicate.Or(
-			predicate.GenerationChangedPredicate{}, annotationsChangedByOthers(ir.ownWrites), deletionStarted()))).
+		WatchesRawSource(identityEvents{index: identities, wake: ir.ownWrites.wakes}).
 		Watches(&sfv1.SalesforceDestination{}, handler.EnqueueRequestsFromMapFunc(ir.identitiesForDestination),
 			builder.WithPredicates(destinationReadyOrSpecChanged())).
 		WatchesRawSource(source.Channel(ir.drift.wake, &handler.EnqueueRequestForObject{})).
@@ -113,29 +102,25 @@ func rateLimiter() workqueue.TypedRateLimiter[reconcile.Request] {
 	return workqueue.NewTypedItemExponentialFailureRateLimiter[reconcile.Request](time.Second, 5*time.Minute)
 }
 
-// annotationsChangedByOthers passes annotation changes except the controller's own state
-// writes: the pre-create marker (the reconcile that wrote it is still running and records the
-// outcome itself) and any state write whose event carries the resourceVersion the write
-// produced (the reconcile that made it already acted on it; waking it again would only
-// recompute the same status from a cache that may not have seen it yet). Every other change
-// of the state annotation, such as a person adopting a record, wakes the identity.
-func annotationsChangedByOthers(own *ownStateWrites) predicate.Funcs {
-	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
-		oldA, newA := maps.Clone(e.ObjectOld.GetAnnotations()), maps.Clone(e.ObjectNew.GetAnnotations())
-		state := newA[sfv1.AnnotationState]
-		if oldA[sfv1.AnnotationState] == state {
-			return !maps.Equal(oldA, newA)
-		}
-		delete(oldA, sfv1.AnnotationState)
-		delete(newA, sfv1.AnnotationState)
-		if !maps.Equal(oldA, newA) {
-			return true
-		}
-		if own.made(e.ObjectNew) {
-			return false
-		}
-		return !strings.Contains(state, `"pending"`)
-	}}
+// wakes says which changes of an identity reconcile it: its creation and deletion, a new
+// generation, the start of its deletion, and annotation changes other than the controller's
+// own state writes. Those are the pre-create marker (the reconcile that wrote it is still
+// running and records the outcome itself) and any state write whose event carries the
+// resourceVersion the write produced (the reconcile that made it already acted on it; waking
+// it again would only recompute the same status from a view that may not have seen it yet).
+// Every other change of the state annotation, such as a person adopting a record, wakes the
+// identity. Status updates do not.
+func (o *ownStateWrites) wakes(key types.NamespacedName, old, now *identityView, obj *sfv1.SalesforceIdentity) []reconcile.Request {
+	wake := []reconcile.Request{{NamespacedName: key}}
+	switch {
+	case old == nil || now == nil, now.generation != old.generation, now.deleting, now.annotations != old.annotations:
+		return wake
+	case now.state == old.state || obj == nil:
+		return nil
+	case o.made(obj), strings.Contains(obj.Annotations[sfv1.AnnotationState], `"pending"`):
+		return nil
+	}
+	return wake
 }
 
 // ownStateWrites remembers, from a state write until its watch event, the resourceVersion the
@@ -154,12 +139,6 @@ func (o *ownStateWrites) made(obj client.Object) bool {
 	}
 	key := client.ObjectKeyFromObject(obj)
 	return o.versions.CompareAndDelete(key, obj.GetResourceVersion())
-}
-
-func deletionStarted() predicate.Funcs {
-	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
-		return !e.ObjectNew.GetDeletionTimestamp().IsZero()
-	}}
 }
 
 // destinationReadyOrSpecChanged passes destination updates identities care about: a new
@@ -201,24 +180,26 @@ func (r *DestinationReconciler) destinationsForSecret(ctx context.Context, o cli
 	return reqs
 }
 
-func destinationOfIdentity(_ context.Context, o client.Object) []reconcile.Request {
-	id, ok := o.(*sfv1.SalesforceIdentity)
-	if !ok {
+// destinationOfIdentity wakes the destination when one of its identities comes, goes or
+// starts going: its count in status changes and its deletion may be unblocked.
+func destinationOfIdentity(key types.NamespacedName, old, now *identityView, _ *sfv1.SalesforceIdentity) []reconcile.Request {
+	var v *identityView
+	switch {
+	case old == nil:
+		v = now
+	case now == nil, now.deleting && !old.deleting:
+		v = old
+	default:
 		return nil
 	}
-	return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: id.Namespace, Name: id.Spec.DestinationRef.Name}}}
+	return []reconcile.Request{{NamespacedName: types.NamespacedName{Namespace: key.Namespace, Name: v.destination.Value()}}}
 }
 
-func (r *IdentityReconciler) identitiesForDestination(ctx context.Context, o client.Object) []reconcile.Request {
-	// Only the keys are read: no need for deep copies of every identity.
-	var list sfv1.SalesforceIdentityList
-	if err := r.List(ctx, &list, client.InNamespace(o.GetNamespace()),
-		client.MatchingFields{indexIdentityDestination: o.GetName()}, client.UnsafeDisableDeepCopy); err != nil {
-		return nil
-	}
-	reqs := make([]reconcile.Request, len(list.Items))
-	for i, id := range list.Items {
-		reqs[i] = reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&id)}
+func (r *IdentityReconciler) identitiesForDestination(_ context.Context, o client.Object) []reconcile.Request {
+	keys := r.identities.keysOf(client.ObjectKeyFromObject(o))
+	reqs := make([]reconcile.Request, len(keys))
+	for i, key := range keys {
+		reqs[i] = reconcile.Request{NamespacedName: key}
 	}
 	return reqs
 }

@@ -102,7 +102,7 @@ func startManager() {
 		Scheme:  testScheme,
 		Metrics: metricsserver.Options{BindAddress: "0"},
 		Client: client.Options{Cache: &client.CacheOptions{
-			DisableFor: []client.Object{&corev1.Secret{}},
+			DisableFor: []client.Object{&corev1.Secret{}, &sfv1.SalesforceIdentity{}},
 		}},
 		HealthProbeBindAddress: "0",
 		Cache:                  cache.Options{DefaultTransform: CacheTransform()},

@@ -1,0 +1,361 @@
+package controllers
+
+import (
+	"context"
+	"runtime"
+	"slices"
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	kruntime "k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/serializer"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client/fake"
+
+	sfv1 "github.com/destinations/salesforce-controller/api/v1alpha1"
+)
+
+const testSettings = "0123456789abcdef"
+
+// inSyncIdentity is an identity its last reconcile left in sync.
+func inSyncIdentity(name string) *sfv1.SalesforceIdentity {
+	checked := metav1.NewTime(time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC))
+	obj := &sfv1.SalesforceIdentity{
+		ObjectMeta: metav1.ObjectMeta{Namespace: "crm", Name: name, Generation: 2, ResourceVersion: "10"},
+		Spec:       sfv1.SalesforceIdentitySpec{DestinationRef: sfv1.DestinationReference{Name: "prod"}},
+		Status: sfv1.SalesforceIdentityStatus{ObservedGeneration: 2,
+			Conditions: []metav1.Condition{{Type: sfv1.ConditionReady, Status: metav1.ConditionTrue, Reason: sfv1.ReasonSynced, ObservedGeneration: 2}}},
+	}
+	storeState(obj, syncState{Records: []managedRecord{{Key: leadKey, Type: "Lead", ID: "00Q5g0000000001EAA"}},
+		Hash: "h", Settings: testSettings, CheckedAt: &checked})
+	return obj
+}
+
+func TestInSyncState(t *testing.T) {
+	at := metav1.NewTime(time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC))
+	withState := func(change func(*syncState)) func(*sfv1.SalesforceIdentity) {
+		return func(o *sfv1.SalesforceIdentity) {
+			st, _ := loadState(o)
+			change(&st)
+			storeState(o, st)
+		}
+	}
+	tests := []struct {
+		name   string
+		change func(*sfv1.SalesforceIdentity)
+		want   bool
+	}{
+		{"in sync", func(*sfv1.SalesforceIdentity) {}, true},
+		{"a new generation", func(o *sfv1.SalesforceIdentity) { o.Generation = 3 }, false},
+		{"Ready for an older generation", func(o *sfv1.SalesforceIdentity) {
+			o.Generation, o.Status.ObservedGeneration = 3, 3
+		}, false},
+		{"not Ready", func(o *sfv1.SalesforceIdentity) { o.Status.Conditions[0].Status = metav1.ConditionFalse }, false},
+		{"no conditions (status lost)", func(o *sfv1.SalesforceIdentity) { o.Status = sfv1.SalesforceIdentityStatus{} }, false},
+		{"being deleted", func(o *sfv1.SalesforceIdentity) { o.DeletionTimestamp = &at }, false},
+		{"deletionPolicy Delete without its finalizer", func(o *sfv1.SalesforceIdentity) {
+			o.Spec.DeletionPolicy = sfv1.DeletionPolicyDelete
+		}, false},
+		{"deletionPolicy Delete with its finalizer", func(o *sfv1.SalesforceIdentity) {
+			o.Spec.DeletionPolicy, o.Finalizers = sfv1.DeletionPolicyDelete, []string{sfv1.FinalizerIdentity}
+		}, true},
+		{"a finalizer left after Orphan", func(o *sfv1.SalesforceIdentity) { o.Finalizers = []string{sfv1.FinalizerIdentity} }, false},
+		{"a create without its outcome", withState(func(s *syncState) { s.Pending = &pendingCreate{Key: leadKey, Type: "Lead", Since: at} }), false},
+		{"a write whose answer was lost", withState(func(s *syncState) { s.VerifyAfter = &at }), false},
+		{"state without the settings it was written with", withState(func(s *syncState) { s.Settings = "" }), false},
+		{"never written", withState(func(s *syncState) { s.Hash = "" }), false},
+		{"an unreadable state", func(o *sfv1.SalesforceIdentity) { o.Annotations[sfv1.AnnotationState] = "{" }, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			obj := inSyncIdentity("a")
+			tt.change(obj)
+			v := viewOf(obj)
+			if v.inSync != tt.want {
+				t.Fatalf("inSync = %v, want %v", v.inSync, tt.want)
+			}
+			if (v.object == nil) != tt.want {
+				t.Errorf("object kept = %v; an identity is kept whole exactly when it is not in sync", v.object != nil)
+			}
+			if tt.want && (v.settings.Value() != testSettings || v.checked != at.UnixNano()) {
+				t.Errorf("settings %q, checked %d: the facts the fast path needs are missing", v.settings.Value(), v.checked)
+			}
+		})
+	}
+}
+
+// change is one thing the index heard, reduced to what listeners saw.
+type change struct {
+	key      string
+	old, now bool
+	whole    bool
+}
+
+func TestIndexTellsChangesAndKeepsOnlyUnsyncedIdentitiesWhole(t *testing.T) {
+	index := newIdentityIndex(nil)
+	var heard []change
+	index.listen(func(key types.NamespacedName, old, now *identityView, _ *sfv1.SalesforceIdentity) {
+		heard = append(heard, change{key: key.Name, old: old != nil, now: now != nil, whole: now != nil && now.object != nil})
+	})
+	fresh := inSyncIdentity("a")
+	fresh.Status = sfv1.SalesforceIdentityStatus{}
+	fresh.Annotations = map[string]string{lastAppliedAnnotation: "{}"}
+	other := inSyncIdentity("b")
+	other.Spec.DestinationRef.Name = "staging"
+
+	_ = index.Add(fresh)
+	got, _ := index.get(types.NamespacedName{Namespace: "crm", Name: "a"})
+	if got.object == nil || got.object.Annotations[lastAppliedAnnotation] != "" {
+		t.Fatalf("a new identity is kept whole and trimmed like a cached one: %+v", got.object)
+	}
+	_ = index.Update(inSyncIdentity("a"))
+	_ = index.Add(other)
+	if got, _ := index.get(types.NamespacedName{Namespace: "crm", Name: "a"}); got.object != nil || !got.inSync {
+		t.Errorf("an identity in sync is still kept whole")
+	}
+	if n := index.usersOf(types.NamespacedName{Namespace: "crm", Name: "prod"}); n != 1 {
+		t.Errorf("prod has %d identities, want 1", n)
+	}
+	if keys := index.keysOf(types.NamespacedName{Namespace: "crm", Name: "staging"}); !slices.Equal(keys, []types.NamespacedName{{Namespace: "crm", Name: "b"}}) {
+		t.Errorf("staging's identities: %v", keys)
+	}
+	// A relist that lacks a: it was deleted while the watch was down.
+	if err := index.Replace([]any{inSyncIdentity("c"), other}, "20"); err != nil {
+		t.Fatal(err)
+	}
+	if err := index.waitForSync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	_ = index.Delete(other)
+	if n := index.usersOf(types.NamespacedName{Namespace: "crm", Name: "prod"}); n != 1 {
+		t.Errorf("after the relist prod has %d identities, want 1 (c)", n)
+	}
+	if n := index.usersOf(types.NamespacedName{Namespace: "crm", Name: "staging"}); n != 0 {
+		t.Errorf("after deleting b staging has %d identities", n)
+	}
+	want := []change{
+		{key: "a", now: true, whole: true}, {key: "a", old: true, now: true}, {key: "b", now: true},
+		{key: "c", now: true}, {key: "b", old: true, now: true}, {key: "a", old: true}, {key: "b", old: true},
+	}
+	if !slices.Equal(heard, want) {
+		t.Errorf("listeners heard\n%v\nwant\n%v", heard, want)
+	}
+
+	// A listener that comes late hears of every identity already known, as new ones.
+	var late []string
+	index.listen(func(key types.NamespacedName, old, _ *identityView, _ *sfv1.SalesforceIdentity) {
+		if old == nil {
+			late = append(late, key.Name)
+		}
+	})
+	if !slices.Equal(late, []string{"c"}) {
+		t.Errorf("a late listener heard %v, want [c]", late)
+	}
+}
+
+func TestIdentityWakes(t *testing.T) {
+	const pending = `{"pending":{"key":"lead","type":"Lead","since":"2026-11-29T10:00:00Z"}}`
+	const synced = `{"records":[{"key":"lead","type":"Lead","id":"00Q5g0000000001EAA"}]}`
+	at := metav1.Now()
+	identity := func(change func(*sfv1.SalesforceIdentity)) *sfv1.SalesforceIdentity {
+		o := &sfv1.SalesforceIdentity{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "alex", Generation: 1, ResourceVersion: "5"}}
+		change(o)
+		return o
+	}
+	annotated := func(a map[string]string) *sfv1.SalesforceIdentity {
+		return identity(func(o *sfv1.SalesforceIdentity) { o.Annotations = a })
+	}
+	tests := []struct {
+		name     string
+		old, new *sfv1.SalesforceIdentity
+		want     bool
+	}{
+		{"created", nil, annotated(nil), true},
+		{"deleted", annotated(nil), nil, true},
+		{"unchanged", annotated(map[string]string{"a": "1"}), annotated(map[string]string{"a": "1"}), false},
+		{"status only", annotated(nil), identity(func(o *sfv1.SalesforceIdentity) {
+			o.Status.Conditions = []metav1.Condition{{Type: sfv1.ConditionReady, Status: metav1.ConditionTrue}}
+		}), false},
+		{"a new generation", annotated(nil), identity(func(o *sfv1.SalesforceIdentity) { o.Generation = 2 }), true},
+		{"deletion started", annotated(nil), identity(func(o *sfv1.SalesforceIdentity) { o.DeletionTimestamp = &at }), true},
+		{"kubectl's last-applied copy only", annotated(nil), annotated(map[string]string{lastAppliedAnnotation: "{}"}), false},
+		{"a user annotation", annotated(map[string]string{"a": "1"}), annotated(map[string]string{"a": "2"}), true},
+		{"our pre-create marker", annotated(nil), annotated(map[string]string{sfv1.AnnotationState: pending}), false},
+		{"the outcome of a create", annotated(map[string]string{sfv1.AnnotationState: pending}), annotated(map[string]string{sfv1.AnnotationState: synced}), true},
+		{"a person removing the marker", annotated(map[string]string{sfv1.AnnotationState: pending}), annotated(map[string]string{sfv1.AnnotationState: `{}`}), true},
+		{"a marker and a user annotation", annotated(nil), annotated(map[string]string{sfv1.AnnotationState: pending, "a": "1"}), true},
+		{"state unchanged, other annotation", annotated(map[string]string{sfv1.AnnotationState: pending}), annotated(map[string]string{sfv1.AnnotationState: pending, "b": "2"}), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := wakes(&ownStateWrites{}, tt.old, tt.new); got != tt.want {
+				t.Errorf("wakes = %v; want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestIdentityWakesSkipOwnWrites(t *testing.T) {
+	const synced = `{"records":[{"key":"lead","type":"Lead","id":"00Q5g0000000001EAA"}]}`
+	identity := func(rv string, annotations map[string]string) *sfv1.SalesforceIdentity {
+		o := &sfv1.SalesforceIdentity{}
+		o.Namespace, o.Name, o.ResourceVersion, o.Annotations = "ns", "alex", rv, annotations
+		return o
+	}
+	own := &ownStateWrites{}
+	own.wrote(identity("7", nil))
+	update := func(rv string) bool {
+		return wakes(own, identity("6", nil), identity(rv, map[string]string{sfv1.AnnotationState: synced}))
+	}
+	if update("7") {
+		t.Error("the event of our own state write woke the identity")
+	}
+	if !update("7") {
+		t.Error("a second event with the same version is not ours any more, yet it was skipped")
+	}
+	own.wrote(identity("9", nil))
+	if !update("8") {
+		t.Error("a state change by someone else (another version) was skipped")
+	}
+}
+
+// wakes runs an update through the identity controller's wake rule as the index would.
+func wakes(own *ownStateWrites, old, obj *sfv1.SalesforceIdentity) bool {
+	var ov, nv *identityView
+	key := types.NamespacedName{Namespace: "ns", Name: "alex"}
+	if old != nil {
+		v := viewOf(old)
+		ov = &v
+	}
+	if obj != nil {
+		v := viewOf(obj)
+		nv = &v
+	}
+	return len(own.wakes(key, ov, nv, obj)) > 0
+}
+
+func TestDestinationOfIdentity(t *testing.T) {
+	live, deleting := viewOf(inSyncIdentity("a")), viewOf(inSyncIdentity("a"))
+	deleting.deleting = true
+	key := types.NamespacedName{Namespace: "crm", Name: "a"}
+	tests := []struct {
+		name     string
+		old, now *identityView
+		want     bool
+	}{
+		{"an identity comes", nil, &live, true},
+		{"an identity goes", &live, nil, true},
+		{"an identity starts going", &live, &deleting, true},
+		{"an identity being deleted changes", &deleting, &deleting, false},
+		{"an identity changes", &live, &live, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := destinationOfIdentity(key, tt.old, tt.now, nil)
+			if (len(got) > 0) != tt.want {
+				t.Fatalf("wakes %v, want a wake: %v", got, tt.want)
+			}
+			if tt.want && got[0].NamespacedName != (types.NamespacedName{Namespace: "crm", Name: "prod"}) {
+				t.Errorf("woke %v, want crm/prod", got[0])
+			}
+		})
+	}
+}
+
+func TestStillInSync(t *testing.T) {
+	now := time.Date(2026, 11, 29, 10, 30, 0, 0, time.UTC)
+	scheme := kruntime.NewScheme()
+	if err := sfv1.AddToScheme(scheme); err != nil {
+		t.Fatal(err)
+	}
+	destination := func(change func(*sfv1.SalesforceDestination)) *sfv1.SalesforceDestination {
+		d := &sfv1.SalesforceDestination{ObjectMeta: metav1.ObjectMeta{Namespace: "crm", Name: "prod", UID: "d1"}}
+		d.Status.Conditions = []metav1.Condition{{Type: sfv1.ConditionReady, Status: metav1.ConditionTrue}}
+		change(d)
+		return d
+	}
+	ready := destination(func(*sfv1.SalesforceDestination) {})
+	tests := []struct {
+		name     string
+		dest     *sfv1.SalesforceDestination
+		settings string
+		want     bool
+		wait     time.Duration
+	}{
+		// Checked at 10:00 with a one-hour interval: due in the 6-minute slot at 11:00.
+		{"nothing to do until the drift check", ready, settingsDigest(ready), true, 30 * time.Minute},
+		{"drift checks off", destination(func(d *sfv1.SalesforceDestination) { d.Spec.DriftCheckInterval = &metav1.Duration{} }), "", true, 0},
+		{"the drift check is due", destination(func(d *sfv1.SalesforceDestination) {
+			d.Spec.DriftCheckInterval = &metav1.Duration{Duration: 10 * time.Minute}
+		}), "", false, 0},
+		{"new destination settings", destination(func(d *sfv1.SalesforceDestination) {
+			d.Spec.UseContactIDForConvertedLeads = true
+		}), settingsDigest(ready), false, 0},
+		{"the destination is not Ready", destination(func(d *sfv1.SalesforceDestination) {
+			d.Status.Conditions[0].Status = metav1.ConditionFalse
+		}), "", false, 0},
+		{"no destination", nil, settingsDigest(ready), false, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := fake.NewClientBuilder().WithScheme(scheme)
+			if tt.dest != nil {
+				c = c.WithObjects(tt.dest)
+			}
+			r := &IdentityReconciler{Client: c.Build(), now: func() time.Time { return now }}
+			obj := inSyncIdentity("a")
+			settings := tt.settings
+			if settings == "" && tt.dest != nil {
+				settings = settingsDigest(tt.dest)
+			}
+			withState := obj.DeepCopy()
+			st, _ := loadState(withState)
+			st.Settings = settings
+			storeState(withState, st)
+			res, still := r.stillInSync(context.Background(), "crm", viewOf(withState))
+			if still != tt.want || res.RequeueAfter != tt.wait {
+				t.Errorf("stillInSync = %v, requeue %v; want %v, %v", still, res.RequeueAfter, tt.want, tt.wait)
+			}
+		})
+	}
+}
+
+// BenchmarkIndexedIdentity reports what the manager keeps per identity in sync, the common
+// case: the object as decoded from the watch, reduced by the identity index. Compare
+// BenchmarkCachedIdentity, the same identities in an informer's cache
+// (go test ./controllers -run '^$' -bench Identity).
+func BenchmarkIndexedIdentity(b *testing.B) {
+	const n = 10_000
+	identities := kruntime.NewScheme()
+	if err := sfv1.AddToScheme(identities); err != nil {
+		b.Fatal(err)
+	}
+	decoder := serializer.NewCodecFactory(identities).UniversalDeserializer()
+	raw := make([][]byte, n)
+	for i := range raw {
+		raw[i] = syncedIdentityJSON(b, i)
+	}
+	for b.Loop() {
+		index := newIdentityIndex(nil)
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		for _, r := range raw {
+			decoded, _, err := decoder.Decode(r, nil, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := index.Add(decoded); err != nil {
+				b.Fatal(err)
+			}
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		if v, _ := index.get(types.NamespacedName{Namespace: "crm", Name: "id-00000"}); !v.inSync {
+			b.Fatal("the benchmark's identities are not in sync: it would measure whole objects")
+		}
+		b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/n, "B/identity")
+		runtime.KeepAlive(index)
+	}
+}
