@@ -173,6 +173,7 @@ func (b *bench) drift(ctx context.Context) error {
 		return err
 	}
 	b.res.DriftReadCalls = m1.salesforceReads() - m0.salesforceReads()
+	b.res.DriftKubeRequests = m1.kubeRequests() - m0.kubeRequests()
 	b.res.DriftBatchMean = m1.batchTotals().meanSince(m0.batchTotals())
 	b.res.DriftSeconds = idle.Sub(start).Seconds()
 	b.res.Drifted = len(drifted)

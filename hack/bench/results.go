@@ -43,13 +43,16 @@ type modeResult struct {
 	SpecChangeCalls    int     `json:"specChangeCalls"`
 	SpecChangeNotReady int     `json:"specChangeNotReady"`
 
-	DriftChecked   int                `json:"driftChecked"`
-	DriftCalls     int                `json:"driftCalls"`
-	DriftReadCalls int                `json:"driftReadCalls"`
-	DriftBatchMean map[string]float64 `json:"driftBatchMean,omitempty"`
-	DriftSeconds   float64            `json:"driftSeconds"`
-	Drifted        int                `json:"drifted"`
-	DriftCorrected int                `json:"driftCorrected"`
+	DriftChecked   int `json:"driftChecked"`
+	DriftCalls     int `json:"driftCalls"`
+	DriftReadCalls int `json:"driftReadCalls"`
+	// DriftKubeRequests counts the manager's Kubernetes API requests during the round: an
+	// identity in sync is read from the API server when its check falls due.
+	DriftKubeRequests int                `json:"driftKubeRequests"`
+	DriftBatchMean    map[string]float64 `json:"driftBatchMean,omitempty"`
+	DriftSeconds      float64            `json:"driftSeconds"`
+	Drifted           int                `json:"drifted"`
+	DriftCorrected    int                `json:"driftCorrected"`
 }
 
 func per1000(count, of int) float64 { return float64(count) * 1000 / float64(of) }
@@ -132,6 +135,9 @@ func newReport(cfg config, on, off *modeResult) *report {
 	add("drift round: all SF calls / 1,000 checked (with corrections)", "", 2, func(m *modeResult) float64 { return per1000(m.DriftCalls, m.DriftChecked) })
 	add("drift round: records drifted (1%)", "", 0, func(m *modeResult) float64 { return float64(m.Drifted) })
 	add("drift round: records corrected", "all drifted", 0, func(m *modeResult) float64 { return float64(m.DriftCorrected) })
+	add("drift round: kube API requests / identity checked", "", 2, func(m *modeResult) float64 {
+		return float64(m.DriftKubeRequests) / float64(m.DriftChecked)
+	})
 	add("drift round: edit → idle (s)", "", 1, func(m *modeResult) float64 { return m.DriftSeconds })
 	return r
 }
