@@ -111,7 +111,7 @@ func syncedIdentityJSON(b *testing.B, i int) []byte {
 	at := metav1.NewTime(time.Date(2026, 11, 29, 13, 40, 1, 0, time.UTC))
 	traits := fmt.Sprintf(`{"company":"Acme %s","email":"%s@example.com","firstName":"Ada","lastName":"%s","title":"Engineer"}`, name, name, name)
 	st := syncState{Records: []managedRecord{{Key: leadKey, Type: "Lead", ID: id, Created: true, Operation: sfv1.RecordCreated, SyncedAt: &at}},
-		Hash: strings.Repeat("9f86d081", 8), Settings: "0123456789abcdef", CheckedAt: &at}
+		Hash: strings.Repeat("9f86d081", 8), Generation: 1, Settings: "0123456789abcdef", CheckedAt: &at}
 	obj := &sfv1.SalesforceIdentity{
 		TypeMeta: metav1.TypeMeta{APIVersion: sfv1.GroupVersion.String(), Kind: "SalesforceIdentity"},
 		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "crm", UID: types.UID(fmt.Sprintf("5f0c1a2b-3c4d-4e5f-8a9b-%012d", i)),

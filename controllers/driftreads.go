@@ -62,14 +62,14 @@ func newDriftReads(timeout time.Duration, now func() time.Time) *driftReads {
 
 // result returns the answered read of targets for obj and forgets it. ok=false means the read
 // is now under way (started by this call or an earlier one) and obj will be queued again when
-// it is answered.
-func (d *driftReads) result(obj *sfv1.SalesforceIdentity, api orgAPI, targets []driftTarget) (records []salesforce.Record, err error, ok bool) {
+// it is answered. A read started before since does not count.
+func (d *driftReads) result(obj *sfv1.SalesforceIdentity, api orgAPI, targets []driftTarget, since time.Time) (records []salesforce.Record, err error, ok bool) {
 	what := describeTargets(targets)
 	now := d.now()
 	key := types.NamespacedName{Namespace: obj.Namespace, Name: obj.Name}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if r := d.reads[key]; r != nil && r.uid == obj.UID && r.what == what {
+	if r := d.reads[key]; r != nil && r.uid == obj.UID && r.what == what && !r.started.Before(since) {
 		switch {
 		case r.done && now.Sub(r.answered) <= freshFor:
 			delete(d.reads, key)

@@ -57,12 +57,12 @@ func TestDriftReadsDoNotHoldTheCaller(t *testing.T) {
 		return []driftTarget{{sobject: "Lead", id: fmt.Sprintf("id%d", i), fields: []string{"Company"}}}
 	}
 	for i := range n {
-		if _, _, answered := d.result(identityNamed(fmt.Sprint(i)), api, target(i)); answered {
+		if _, _, answered := d.result(identityNamed(fmt.Sprint(i)), api, target(i), time.Time{}); answered {
 			t.Fatalf("identity %d answered before any read", i)
 		}
 	}
 	// A second look while the read is under way starts nothing new.
-	if _, _, answered := d.result(identityNamed("0"), api, target(0)); answered {
+	if _, _, answered := d.result(identityNamed("0"), api, target(0), time.Time{}); answered {
 		t.Fatal("answered while still reading")
 	}
 
@@ -80,25 +80,29 @@ func TestDriftReadsDoNotHoldTheCaller(t *testing.T) {
 		t.Fatalf("%d reads sent, want %d (one each)", api.waiting, n)
 	}
 
-	recs, err, answered := d.result(identityNamed("3"), api, target(3))
+	recs, err, answered := d.result(identityNamed("3"), api, target(3), time.Time{})
 	if !answered || err != nil || recs[0].String("Company") != "Acme id3" {
 		t.Fatalf("result(3) = %v, %v, %v", recs, err, answered)
 	}
-	if _, err, answered := d.result(identityNamed("7"), api, target(7)); !answered || err == nil {
+	if _, err, answered := d.result(identityNamed("7"), api, target(7), time.Time{}); !answered || err == nil {
 		t.Fatalf("result(7) = %v, %v; want its own read error", err, answered)
 	}
 	// Taken once: the next check starts a new read.
-	if _, _, answered := d.result(identityNamed("3"), api, target(3)); answered {
+	if _, _, answered := d.result(identityNamed("3"), api, target(3), time.Time{}); answered {
 		t.Fatal("an answered read was handed out twice")
 	}
 	// Asking for other records or fields does not take someone else's answer.
-	if _, _, answered := d.result(identityNamed("4"), api, []driftTarget{{sobject: "Lead", id: "id4", fields: []string{"Email"}}}); answered {
+	if _, _, answered := d.result(identityNamed("4"), api, []driftTarget{{sobject: "Lead", id: "id4", fields: []string{"Email"}}}, time.Time{}); answered {
 		t.Fatal("a read of other fields was handed out")
+	}
+	// A read sent before a lost write could no longer land is not taken as its verification.
+	if _, _, answered := d.result(identityNamed("6"), api, target(6), time.Now().Add(time.Second)); answered {
+		t.Fatal("a read started before the verification was due was handed out as one")
 	}
 	// A recreated identity (same name, new UID) does not get its predecessor's answer.
 	recreated := identityNamed("5")
 	recreated.UID = "uid-5-again"
-	if _, _, answered := d.result(recreated, api, target(5)); answered {
+	if _, _, answered := d.result(recreated, api, target(5), time.Time{}); answered {
 		t.Fatal("a recreated identity got its predecessor's read")
 	}
 }
@@ -108,10 +112,10 @@ func TestDriftReadsStaleAnswersAreDropped(t *testing.T) {
 	api := &gatedRetrieves{want: 1, open: make(chan struct{})}
 	d := newDriftReads(time.Minute, clk.now)
 	targets := []driftTarget{{sobject: "Lead", id: "id1", fields: []string{"Company"}}}
-	d.result(identityNamed("a"), api, targets)
+	d.result(identityNamed("a"), api, targets, time.Time{})
 	<-d.wake
 	clk.t = clk.t.Add(freshFor + time.Second)
-	if _, _, answered := d.result(identityNamed("a"), api, targets); answered {
+	if _, _, answered := d.result(identityNamed("a"), api, targets, time.Time{}); answered {
 		t.Fatal("an answer older than freshFor was used")
 	}
 	d.forget(types.NamespacedName{Namespace: "ns", Name: "a"})

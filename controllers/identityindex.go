@@ -280,8 +280,9 @@ func viewOf(id *sfv1.SalesforceIdentity) identityView {
 
 // inSyncState reports whether the identity's last reconcile left it in sync with the spec it
 // has now, with nothing outstanding: no deletion, no finalizer to add or remove, Ready for
-// this generation, and a state that names the destination settings it was written with and
-// holds no unanswered create or write.
+// this generation, and a state written for this generation that names the destination
+// settings it was written with and holds no unanswered create or write. The state decides,
+// not status alone: status is what a person or a restore may rewrite.
 func inSyncState(id *sfv1.SalesforceIdentity) (syncState, bool) {
 	if !id.DeletionTimestamp.IsZero() || id.Status.ObservedGeneration != id.Generation {
 		return syncState{}, false
@@ -295,7 +296,7 @@ func inSyncState(id *sfv1.SalesforceIdentity) (syncState, bool) {
 		return syncState{}, false
 	}
 	st, err := loadState(id)
-	if err != nil || st.Hash == "" || st.Settings == "" || st.Pending != nil || st.VerifyAfter != nil {
+	if err != nil || st.Hash == "" || st.Generation != id.Generation || st.Settings == "" || st.Pending != nil || st.VerifyAfter != nil {
 		return syncState{}, false
 	}
 	return st, true

@@ -28,7 +28,7 @@ func inSyncIdentity(name string) *sfv1.SalesforceIdentity {
 			Conditions: []metav1.Condition{{Type: sfv1.ConditionReady, Status: metav1.ConditionTrue, Reason: sfv1.ReasonSynced, ObservedGeneration: 2}}},
 	}
 	storeState(obj, syncState{Records: []managedRecord{{Key: leadKey, Type: "Lead", ID: "00Q5g0000000001EAA"}},
-		Hash: "h", Settings: testSettings, CheckedAt: &checked})
+		Hash: "h", Generation: 2, Settings: testSettings, CheckedAt: &checked})
 	return obj
 }
 
@@ -65,6 +65,10 @@ func TestInSyncState(t *testing.T) {
 		{"a write whose answer was lost", withState(func(s *syncState) { s.VerifyAfter = &at }), false},
 		{"state without the settings it was written with", withState(func(s *syncState) { s.Settings = "" }), false},
 		{"never written", withState(func(s *syncState) { s.Hash = "" }), false},
+		// A state write that met a spec edit was retried on the edited object, and a status
+		// for that object said Ready: what was written is still the older generation's.
+		{"Ready, but the state is an older generation's", withState(func(s *syncState) { s.Generation = 1 }), false},
+		{"state without its generation", withState(func(s *syncState) { s.Generation = 0 }), false},
 		{"an unreadable state", func(o *sfv1.SalesforceIdentity) { o.Annotations[sfv1.AnnotationState] = "{" }, false},
 	}
 	for _, tt := range tests {

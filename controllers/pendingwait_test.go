@@ -48,3 +48,27 @@ func TestPendingWait(t *testing.T) {
 		})
 	}
 }
+
+func TestVerifyAfter(t *testing.T) {
+	start := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+	const grace = 6 * time.Second
+	at := func(d time.Duration) *metav1.Time { return &metav1.Time{Time: start.Add(d)} }
+	tests := []struct {
+		name    string
+		current *metav1.Time
+		lostAt  time.Time
+		want    time.Time
+	}{
+		// A reconcile that began at start waited 4s for its batch; its write timed out 3s later.
+		{"counted from the lost answer, not the reconcile's start", nil, start.Add(7 * time.Second), start.Add(13 * time.Second)},
+		{"an earlier loss with a later deadline stands", at(20 * time.Second), start.Add(7 * time.Second), start.Add(20 * time.Second)},
+		{"a later loss moves the deadline", at(8 * time.Second), start.Add(7 * time.Second), start.Add(13 * time.Second)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := verifyAfter(tt.current, tt.lostAt, grace); !got.Time.Equal(tt.want) {
+				t.Errorf("verifyAfter = %v, want %v", got.Time, tt.want)
+			}
+		})
+	}
+}

@@ -30,7 +30,7 @@ func TestPersistRetriesOnAConcurrentSpecEdit(t *testing.T) {
 				t.Fatal(err)
 			}
 			stored := &sfv1.SalesforceIdentity{
-				ObjectMeta: metav1.ObjectMeta{Namespace: "crm", Name: "acct", Annotations: tt.annotations},
+				ObjectMeta: metav1.ObjectMeta{Namespace: "crm", Name: "acct", Annotations: tt.annotations, Generation: 1},
 				Spec: sfv1.SalesforceIdentitySpec{DestinationRef: sfv1.DestinationReference{Name: "prod"},
 					Traits: &apiextensionsv1.JSON{Raw: []byte(`{"Name":"Acme"}`)}},
 			}
@@ -41,13 +41,14 @@ func TestPersistRetriesOnAConcurrentSpecEdit(t *testing.T) {
 				t.Fatal(err)
 			}
 			edited := seen.DeepCopy()
+			edited.Generation = seen.Generation + 1
 			edited.Spec.Traits = &apiextensionsv1.JSON{Raw: []byte(`{"Name":"Acme Corp"}`)}
 			if err := c.Update(ctx, edited); err != nil {
 				t.Fatal(err)
 			}
 
 			r := &IdentityReconciler{Client: c, APIReader: c, ownWrites: &ownStateWrites{}}
-			s := &identitySync{r: r, obj: seen, base: seen.DeepCopy(),
+			s := &identitySync{r: r, obj: seen, base: seen.DeepCopy(), generation: seen.Generation,
 				state: syncState{Records: []managedRecord{{Key: "externalId/0", Type: "Account", ID: "0015g00000AbCdEAAZ", Created: true}}}}
 			if err := s.persist(ctx); err != nil {
 				t.Fatalf("persist: %v", err)
@@ -62,6 +63,16 @@ func TestPersistRetriesOnAConcurrentSpecEdit(t *testing.T) {
 			}
 			if string(got.Spec.Traits.Raw) != `{"Name":"Acme Corp"}` {
 				t.Errorf("the spec edit was undone: %s", got.Spec.Traits.Raw)
+			}
+			// The status this reconcile writes is for the spec it acted on, not the edit it
+			// met: that one has not been written to Salesforce yet.
+			s.finish(outcome{ready: true, reason: sfv1.ReasonSynced}, nil)
+			if s.obj.Generation == s.generation {
+				t.Fatalf("the object was not refreshed to the edited generation %d", s.obj.Generation)
+			}
+			if ready := readyCondition(s.obj); s.obj.Status.ObservedGeneration != s.generation || ready.ObservedGeneration != s.generation {
+				t.Errorf("status claims generation %d (Ready for %d); the reconcile acted on %d",
+					s.obj.Status.ObservedGeneration, ready.ObservedGeneration, s.generation)
 			}
 			for k, v := range tt.annotations {
 				if got.Annotations[k] != v {

@@ -103,7 +103,7 @@ func (r *IdentityReconciler) Reconcile(ctx context.Context, req ctrl.Request) (r
 		base = obj.DeepCopy()
 	}
 
-	s := &identitySync{r: r, obj: obj, base: base, state: st, now: r.now()}
+	s := &identitySync{r: r, obj: obj, base: base, state: st, now: r.now(), generation: obj.Generation}
 	o, res, err := s.run(ctx)
 	if s.quiet {
 		return res, err
@@ -113,11 +113,8 @@ func (r *IdentityReconciler) Reconcile(ctx context.Context, req ctrl.Request) (r
 		// the user to see.
 		return ctrl.Result{RequeueAfter: time.Second}, nil
 	}
-	if err == nil || !o.progressing {
-		obj.Status.ObservedGeneration = obj.Generation
-	}
 	r.recordTransition(obj, o)
-	r.setOutcome(obj, o)
+	s.finish(o, err)
 	return res, err
 }
 

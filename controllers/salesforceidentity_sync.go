@@ -34,6 +34,10 @@ type identitySync struct {
 	base  *sfv1.SalesforceIdentity
 	state syncState
 	now   time.Time
+	// generation is that of the spec this reconcile acts on. obj may be refreshed with a
+	// newer one on the way (a state write that met a concurrent edit is retried on the
+	// stored object); that spec is not in sync until a reconcile of its own says so.
+	generation int64
 
 	dest *sfv1.SalesforceDestination
 	conn *connection
@@ -70,6 +74,14 @@ func (s *identitySync) run(ctx context.Context) (outcome, ctrl.Result, error) {
 	upToDate := s.state.Hash == hash && s.complete(plan) && s.state.Pending == nil
 
 	if upToDate && !driftDue {
+		// A spec edit that leaves the plan as it was, or a state from before the state named
+		// its generation and settings: recorded, so the identity counts as in sync.
+		if s.state.Generation != s.generation || s.state.Settings != settingsDigest(s.dest) {
+			s.state.Generation, s.state.Settings = s.generation, settingsDigest(s.dest)
+			if err := s.persist(ctx); err != nil {
+				return outcome{}, ctrl.Result{}, err
+			}
+		}
 		s.writeRecords(plan, false)
 		s.obj.Status.LastDriftCheckTime = checked
 		return s.synced(), ctrl.Result{RequeueAfter: s.untilDriftCheck(interval)}, nil
@@ -95,7 +107,7 @@ func (s *identitySync) run(ctx context.Context) (outcome, ctrl.Result, error) {
 	s.stampWrites()
 	switch {
 	case err == nil:
-		s.state.Hash, s.state.Settings = hash, settingsDigest(s.dest)
+		s.state.Hash, s.state.Generation, s.state.Settings = hash, s.generation, settingsDigest(s.dest)
 		if !s.driftOnly || len(s.done) > 0 {
 			// A read-back that found nothing to fix is recorded in status only, which saves
 			// a write per identity per drift round.
@@ -105,7 +117,7 @@ func (s *identitySync) run(ctx context.Context) (outcome, ctrl.Result, error) {
 			s.state.VerifyAfter = nil // this reconcile wrote or read everything after the grace
 		}
 	case outcomeUnknown(err):
-		s.state.VerifyAfter = &metav1.Time{Time: s.now.Add(s.r.pendingGrace())}
+		s.state.VerifyAfter = verifyAfter(s.state.VerifyAfter, s.r.now(), s.r.pendingGrace())
 	}
 	if perr := s.persist(ctx); perr != nil {
 		return outcome{}, ctrl.Result{}, errors.Join(err, perr)
@@ -418,7 +430,12 @@ func (s *identitySync) checkDrift(ctx context.Context, plan mapping.Plan) error 
 	if len(targets) == 0 {
 		return nil
 	}
-	records, err, answered := s.r.drift.result(s.obj, s.conn.api, targets)
+	// A read sent before a lost write could no longer land proves nothing about it.
+	var since time.Time
+	if s.state.VerifyAfter != nil {
+		since = s.state.VerifyAfter.Time
+	}
+	records, err, answered := s.r.drift.result(s.obj, s.conn.api, targets, since)
 	if !answered {
 		s.quiet = true
 		// The answer queues the identity again; this requeue only covers a lost wake-up.
@@ -573,6 +590,25 @@ func (s *identitySync) persist(ctx context.Context) error {
 		s.obj.DeepCopyInto(s.base)
 	}
 	return err
+}
+
+// finish records the outcome in status for the generation this reconcile acted on.
+func (s *identitySync) finish(o outcome, err error) {
+	if err == nil || !o.progressing {
+		s.obj.Status.ObservedGeneration = s.generation
+	}
+	applyConditions(&s.obj.Status.Conditions, s.generation, o)
+}
+
+// verifyAfter is when a write whose answer was lost at lostAt can no longer land: a grace
+// after the answer was lost, not after the reconcile began, since the request may have waited
+// for its batch and its turn before it was sent. An earlier loss's later deadline stands.
+func verifyAfter(current *metav1.Time, lostAt time.Time, grace time.Duration) *metav1.Time {
+	due := lostAt.Add(grace)
+	if current != nil && current.After(due) {
+		return current
+	}
+	return &metav1.Time{Time: due}
 }
 
 // settingsDigest fingerprints the destination settings that planHash covers.

@@ -24,9 +24,11 @@ type syncState struct {
 	// that change what is written);
 	// equal hashes mean there is nothing to send.
 	Hash string `json:"hash,omitempty"`
-	// Settings fingerprints the destination settings Hash was computed with, so whether an
-	// identity is still in sync can be told without reading its spec.
-	Settings string `json:"settings,omitempty"`
+	// Generation and Settings name the spec generation and fingerprint the destination
+	// settings Hash was computed from, so whether an identity is still in sync can be told
+	// without reading its spec.
+	Generation int64  `json:"generation,omitempty"`
+	Settings   string `json:"settings,omitempty"`
 	// CheckedAt is when the records were last written or read back; the next drift check is
 	// due an interval later. It lives here, not only in status, because the cache may not
 	// have seen the latest status when the next reconcile runs.
