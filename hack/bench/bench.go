@@ -154,8 +154,8 @@ func (b *bench) profilePath() string {
 	return filepath.Join(os.TempDir(), fmt.Sprintf("salesforce-bench-cpu-%s-n%d.pprof", b.res.Mode, b.cfg.n))
 }
 
-// heapProfilePath is where the heap profile taken after the cold sync goes: what the growth
-// per identity is made of.
-func (b *bench) heapProfilePath() string {
-	return filepath.Join(os.TempDir(), fmt.Sprintf("salesforce-bench-heap-%s-n%d.pprof", b.res.Mode, b.cfg.n))
+// heapProfilePath is where the heap profiles taken before and after the cold sync go: what the
+// growth per identity is made of (go tool pprof -diff_base <baseline> <after>).
+func (b *bench) heapProfilePath(when string) string {
+	return filepath.Join(os.TempDir(), fmt.Sprintf("salesforce-bench-heap-%s-n%d-%s.pprof", b.res.Mode, b.cfg.n, when))
 }

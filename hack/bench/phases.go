@@ -17,7 +17,7 @@ func (b *bench) coldSync(ctx context.Context) error {
 		return err
 	}
 	var err error
-	if b.res.MemoryBaseline, err = b.mgr.memory(ctx, ""); err != nil {
+	if b.res.MemoryBaseline, err = b.mgr.memory(ctx, b.heapProfilePath("baseline")); err != nil {
 		return err
 	}
 	before, err := b.usage(ctx)
@@ -69,8 +69,8 @@ func (b *bench) coldSync(ctx context.Context) error {
 	if b.batching && b.cfg.profileSeconds > 0 {
 		b.res.CPUProfile = b.profilePath()
 	}
-	b.res.MemoryAfter, err = b.mgr.memory(ctx, b.heapProfilePath())
-	b.res.HeapProfile = b.heapProfilePath()
+	b.res.MemoryAfter, err = b.mgr.memory(ctx, b.heapProfilePath("after"))
+	b.res.HeapProfile = b.heapProfilePath("after")
 	return err
 }
 
