@@ -9,7 +9,6 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	kruntime "k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/runtime/serializer"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 
@@ -331,35 +330,14 @@ func TestStillInSync(t *testing.T) {
 // (go test ./controllers -run '^$' -bench Identity).
 func BenchmarkIndexedIdentity(b *testing.B) {
 	const n = 10_000
-	identities := kruntime.NewScheme()
-	if err := sfv1.AddToScheme(identities); err != nil {
-		b.Fatal(err)
-	}
-	decoder := serializer.NewCodecFactory(identities).UniversalDeserializer()
-	raw := make([][]byte, n)
-	for i := range raw {
-		raw[i] = syncedIdentityJSON(b, i)
-	}
+	decoder, raw := syncedIdentitiesJSON(b, n)
 	for b.Loop() {
 		index := newIdentityIndex(nil)
-		var before, after runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		for _, r := range raw {
-			decoded, _, err := decoder.Decode(r, nil, nil)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if err := index.Add(decoded); err != nil {
-				b.Fatal(err)
-			}
-		}
-		runtime.GC()
-		runtime.ReadMemStats(&after)
+		perIdentity := heapPerIdentity(b, decoder, raw, func(decoded kruntime.Object) error { return index.Add(decoded) })
 		if v, _ := index.get(types.NamespacedName{Namespace: "crm", Name: "id-00000"}); !v.inSync {
 			b.Fatal("the benchmark's identities are not in sync: it would measure whole objects")
 		}
-		b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/n, "B/identity")
+		b.ReportMetric(perIdentity, "B/identity")
 		runtime.KeepAlive(index)
 	}
 }
