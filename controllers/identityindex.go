@@ -24,7 +24,7 @@ import (
 
 // identityIndex is the manager's view of every SalesforceIdentity, in place of an informer's
 // cache of whole objects. An identity with work ahead of it (new, edited, failing, mid-create,
-// being deleted) is kept whole, so its reconcile reads no more than from a cache. One that is
+// being deleted) is kept whole, so its reconcile reads it as it would from a cache. One that is
 // in sync is kept as the few facts that decide whether it still is: its generation, its
 // destination, the destination settings and time of its last sync. That is a tenth of an
 // object, and an identity in sync is the common case: ten thousand of them cost about as much
