@@ -165,11 +165,7 @@ func (r *IdentityReconciler) stillInSync(ctx context.Context, namespace string, 
 	if driftCheckDue(checked, interval, now) {
 		return ctrl.Result{}, false
 	}
-	wait := untilDriftCheck(checked, interval, now)
-	if wait != 0 && wait < time.Second {
-		wait = time.Second
-	}
-	return ctrl.Result{RequeueAfter: wait}, true
+	return ctrl.Result{RequeueAfter: untilNextCheck(checked, interval, nil, now)}, true
 }
 
 func (r *IdentityReconciler) setOutcome(obj *sfv1.SalesforceIdentity, o outcome) {

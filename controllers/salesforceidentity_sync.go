@@ -613,22 +613,32 @@ func verifyAfter(current *metav1.Time, lostAt time.Time, grace time.Duration) *m
 
 // settingsDigest fingerprints the destination settings that planHash covers.
 func settingsDigest(dest *sfv1.SalesforceDestination) string {
-	h := sha256.Sum256([]byte(fmt.Sprintf("%s\x00%t\x00%t", dest.UID, dest.MapsProperties(), dest.Spec.UseContactIDForConvertedLeads)))
+	h := sha256.Sum256([]byte(writeSettings(dest)))
 	return hex.EncodeToString(h[:8])
 }
 
+// writeSettings are the destination settings that change what is written: a new drift
+// interval or budget must not rewrite every record.
+func writeSettings(dest *sfv1.SalesforceDestination) string {
+	return fmt.Sprintf("%s\x00%t\x00%t", dest.UID, dest.MapsProperties(), dest.Spec.UseContactIDForConvertedLeads)
+}
+
 func (s *identitySync) planHash(plan mapping.Plan) string {
-	// Only the settings that change what is written count: a new drift interval or budget
-	// must not rewrite every record.
-	h := sha256.Sum256([]byte(fmt.Sprintf("%s\x00%s\x00%t\x00%t", plan.Hash(), s.dest.UID,
-		s.dest.MapsProperties(), s.dest.Spec.UseContactIDForConvertedLeads)))
+	h := sha256.Sum256([]byte(plan.Hash() + "\x00" + writeSettings(s.dest)))
 	return hex.EncodeToString(h[:])
 }
 
 func (s *identitySync) untilDriftCheck(interval time.Duration) time.Duration {
-	wait := untilDriftCheck(s.lastChecked(), interval, s.now)
-	if v := s.state.VerifyAfter; v != nil && (wait == 0 || v.Sub(s.now) < wait) {
-		wait = v.Sub(s.now)
+	return untilNextCheck(s.lastChecked(), interval, s.state.VerifyAfter, s.now)
+}
+
+// untilNextCheck is when an identity whose records were last confirmed at checked is next due
+// a read-back: its drift check, or sooner the verification of a write whose answer was lost.
+// Zero means never; otherwise at least a second.
+func untilNextCheck(checked *metav1.Time, interval time.Duration, verifyAfter *metav1.Time, now time.Time) time.Duration {
+	wait := untilDriftCheck(checked, interval, now)
+	if verifyAfter != nil && (wait == 0 || verifyAfter.Sub(now) < wait) {
+		wait = verifyAfter.Sub(now)
 	}
 	if wait != 0 && wait < time.Second {
 		wait = time.Second
