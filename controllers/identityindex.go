@@ -159,9 +159,8 @@ func (x *identityIndex) keysOf(dest types.NamespacedName) []types.NamespacedName
 
 // Add, Update, Delete, Replace and Resync are what the reflector calls.
 
-func (x *identityIndex) Add(obj any) error    { return x.Update(obj) }
-func (x *identityIndex) Resync() error        { return nil }
-func (x *identityIndex) Delete(obj any) error { return x.remove(obj) }
+func (x *identityIndex) Add(obj any) error { return x.Update(obj) }
+func (x *identityIndex) Resync() error     { return nil }
 
 func (x *identityIndex) Update(obj any) error {
 	id, ok := obj.(*sfv1.SalesforceIdentity)
@@ -174,10 +173,7 @@ func (x *identityIndex) Update(obj any) error {
 	return nil
 }
 
-func (x *identityIndex) remove(obj any) error {
-	if gone, ok := obj.(toolscache.DeletedFinalStateUnknown); ok {
-		obj = gone.Obj
-	}
+func (x *identityIndex) Delete(obj any) error {
 	id, ok := obj.(*sfv1.SalesforceIdentity)
 	if !ok {
 		return nil

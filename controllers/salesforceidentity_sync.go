@@ -65,7 +65,7 @@ func (s *identitySync) run(ctx context.Context) (outcome, ctrl.Result, error) {
 	if err != nil {
 		return classify(err)
 	}
-	hash := s.planHash(plan)
+	hash, destSettings := s.planHash(plan), settingsDigest(s.dest)
 	s.state.keep(planKeys(plan))
 	interval := driftInterval(s.dest)
 	checked := s.lastChecked()
@@ -76,8 +76,8 @@ func (s *identitySync) run(ctx context.Context) (outcome, ctrl.Result, error) {
 	if upToDate && !driftDue {
 		// A spec edit that leaves the plan as it was, or a state from before the state named
 		// its generation and settings: recorded, so the identity counts as in sync.
-		if s.state.Generation != s.generation || s.state.Settings != settingsDigest(s.dest) {
-			s.state.Generation, s.state.Settings = s.generation, settingsDigest(s.dest)
+		if s.state.Generation != s.generation || s.state.Settings != destSettings {
+			s.state.Generation, s.state.Settings = s.generation, destSettings
 			if err := s.persist(ctx); err != nil {
 				return outcome{}, ctrl.Result{}, err
 			}
@@ -107,7 +107,7 @@ func (s *identitySync) run(ctx context.Context) (outcome, ctrl.Result, error) {
 	s.stampWrites()
 	switch {
 	case err == nil:
-		s.state.Hash, s.state.Generation, s.state.Settings = hash, s.generation, settingsDigest(s.dest)
+		s.state.Hash, s.state.Generation, s.state.Settings = hash, s.generation, destSettings
 		if !s.driftOnly || len(s.done) > 0 {
 			// A read-back that found nothing to fix is recorded in status only, which saves
 			// a write per identity per drift round.
