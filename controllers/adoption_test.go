@@ -83,7 +83,7 @@ func TestFoundLostCreateIsRecordedBeforeItIsUpdated(t *testing.T) {
 		Options: Options{SalesforceTimeout: time.Second}}
 	r.leads = newLeadCreates(nil, r.pendingGrace(), time.Now)
 	s := &identitySync{r: r, obj: obj, base: obj.DeepCopy(), state: st, now: now,
-		conn: &connection{client: sf, api: journaledAPI{orgAPI: directAPI{client: sf}, j: j}},
+		ext:  salesforceExternal{api: journaledAPI{orgAPI: directAPI{client: sf}, j: j}, client: sf},
 		done: map[string]sfv1.RecordOperation{}}
 
 	target := mapping.Target{SObject: "Account", Fields: map[string]any{"Name": "Acme", "Phone": "+1 555 9999"}}

@@ -2,7 +2,6 @@ package controllers
 
 import (
 	"context"
-	"strings"
 	"sync"
 	"time"
 
@@ -46,12 +45,6 @@ type driftRead struct {
 	answered time.Time
 }
 
-// driftTarget is one record to read back.
-type driftTarget struct {
-	sobject, id string
-	fields      []string
-}
-
 // freshFor is how long an answered read stays usable: the reconcile it wakes normally runs
 // within milliseconds, and a much older read would compare against stale values.
 const freshFor = time.Minute
@@ -63,8 +56,7 @@ func newDriftReads(timeout time.Duration, now func() time.Time) *driftReads {
 // result returns the answered read of targets for obj and forgets it. ok=false means the read
 // is now under way (started by this call or an earlier one) and obj will be queued again when
 // it is answered. A read started before since does not count.
-func (d *driftReads) result(obj *sfv1.SalesforceIdentity, api orgAPI, targets []driftTarget, since time.Time) (records []salesforce.Record, err error, ok bool) {
-	what := describeTargets(targets)
+func (d *driftReads) result(obj *sfv1.SalesforceIdentity, what string, since time.Time, read func(context.Context) ([]salesforce.Record, error)) (records []salesforce.Record, err error, ok bool) {
 	now := d.now()
 	key := types.NamespacedName{Namespace: obj.Namespace, Name: obj.Name}
 	d.mu.Lock()
@@ -81,7 +73,7 @@ func (d *driftReads) result(obj *sfv1.SalesforceIdentity, api orgAPI, targets []
 	d.sweep(now)
 	r := &driftRead{uid: obj.UID, what: what, started: now}
 	d.reads[key] = r
-	go d.read(r, key, api, targets)
+	go d.read(r, key, read)
 	return nil, nil, false
 }
 
@@ -99,23 +91,10 @@ func (d *driftReads) sweep(now time.Time) {
 	}
 }
 
-func (d *driftReads) read(r *driftRead, key types.NamespacedName, api orgAPI, targets []driftTarget) {
+func (d *driftReads) read(r *driftRead, key types.NamespacedName, read func(context.Context) ([]salesforce.Record, error)) {
 	ctx, cancel := context.WithTimeout(context.Background(), d.timeout)
 	defer cancel()
-	records := make([]salesforce.Record, len(targets))
-	errs := make([]error, len(targets))
-	var wg sync.WaitGroup
-	for i, t := range targets {
-		wg.Go(func() { records[i], errs[i] = api.Retrieve(ctx, t.sobject, t.id, t.fields) })
-	}
-	wg.Wait()
-	var err error
-	for _, e := range errs {
-		if e != nil {
-			err = e
-			break
-		}
-	}
+	records, err := read(ctx)
 	d.mu.Lock()
 	if d.reads[key] == r {
 		r.done, r.records, r.err, r.answered = true, records, err, d.now()
@@ -134,17 +113,4 @@ func (d *driftReads) forget(key types.NamespacedName) {
 	d.mu.Lock()
 	delete(d.reads, key)
 	d.mu.Unlock()
-}
-
-func describeTargets(targets []driftTarget) string {
-	var b strings.Builder
-	for _, t := range targets {
-		b.WriteString(t.sobject)
-		b.WriteByte('/')
-		b.WriteString(t.id)
-		b.WriteByte(':')
-		b.WriteString(strings.Join(t.fields, ","))
-		b.WriteByte(';')
-	}
-	return b.String()
 }

@@ -45,6 +45,14 @@ func (g *gatedRetrieves) Retrieve(ctx context.Context, sobject, id string, field
 	return salesforce.Record{"Id": id, "Company": "Acme " + id}, nil
 }
 
+// readBack asks d for the read-back of targets through api, as a drift check does.
+func readBack(d *driftReads, obj *sfv1.SalesforceIdentity, api orgAPI, targets []recordFields, since time.Time) ([]salesforce.Record, error, bool) {
+	ext := salesforceExternal{api: api}
+	return d.result(obj, describeReads(targets), since, func(ctx context.Context) ([]salesforce.Record, error) {
+		return ext.ObserveFields(ctx, targets)
+	})
+}
+
 func identityNamed(name string) *sfv1.SalesforceIdentity {
 	return &sfv1.SalesforceIdentity{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: name, UID: types.UID("uid-" + name)}}
 }
@@ -53,16 +61,16 @@ func TestDriftReadsDoNotHoldTheCaller(t *testing.T) {
 	const n = 3000
 	api := &gatedRetrieves{want: n, open: make(chan struct{}), fail: map[string]bool{"id7": true}}
 	d := newDriftReads(time.Minute, time.Now)
-	target := func(i int) []driftTarget {
-		return []driftTarget{{sobject: "Lead", id: fmt.Sprintf("id%d", i), fields: []string{"Company"}}}
+	target := func(i int) []recordFields {
+		return []recordFields{{sobject: "Lead", id: fmt.Sprintf("id%d", i), fields: []string{"Company"}}}
 	}
 	for i := range n {
-		if _, _, answered := d.result(identityNamed(fmt.Sprint(i)), api, target(i), time.Time{}); answered {
+		if _, _, answered := readBack(d, identityNamed(fmt.Sprint(i)), api, target(i), time.Time{}); answered {
 			t.Fatalf("identity %d answered before any read", i)
 		}
 	}
 	// A second look while the read is under way starts nothing new.
-	if _, _, answered := d.result(identityNamed("0"), api, target(0), time.Time{}); answered {
+	if _, _, answered := readBack(d, identityNamed("0"), api, target(0), time.Time{}); answered {
 		t.Fatal("answered while still reading")
 	}
 
@@ -80,29 +88,29 @@ func TestDriftReadsDoNotHoldTheCaller(t *testing.T) {
 		t.Fatalf("%d reads sent, want %d (one each)", api.waiting, n)
 	}
 
-	recs, err, answered := d.result(identityNamed("3"), api, target(3), time.Time{})
+	recs, err, answered := readBack(d, identityNamed("3"), api, target(3), time.Time{})
 	if !answered || err != nil || recs[0].String("Company") != "Acme id3" {
 		t.Fatalf("result(3) = %v, %v, %v", recs, err, answered)
 	}
-	if _, err, answered := d.result(identityNamed("7"), api, target(7), time.Time{}); !answered || err == nil {
+	if _, err, answered := readBack(d, identityNamed("7"), api, target(7), time.Time{}); !answered || err == nil {
 		t.Fatalf("result(7) = %v, %v; want its own read error", err, answered)
 	}
 	// Taken once: the next check starts a new read.
-	if _, _, answered := d.result(identityNamed("3"), api, target(3), time.Time{}); answered {
+	if _, _, answered := readBack(d, identityNamed("3"), api, target(3), time.Time{}); answered {
 		t.Fatal("an answered read was handed out twice")
 	}
 	// Asking for other records or fields does not take someone else's answer.
-	if _, _, answered := d.result(identityNamed("4"), api, []driftTarget{{sobject: "Lead", id: "id4", fields: []string{"Email"}}}, time.Time{}); answered {
+	if _, _, answered := readBack(d, identityNamed("4"), api, []recordFields{{sobject: "Lead", id: "id4", fields: []string{"Email"}}}, time.Time{}); answered {
 		t.Fatal("a read of other fields was handed out")
 	}
 	// A read sent before a lost write could no longer land is not taken as its verification.
-	if _, _, answered := d.result(identityNamed("6"), api, target(6), time.Now().Add(time.Second)); answered {
+	if _, _, answered := readBack(d, identityNamed("6"), api, target(6), time.Now().Add(time.Second)); answered {
 		t.Fatal("a read started before the verification was due was handed out as one")
 	}
 	// A recreated identity (same name, new UID) does not get its predecessor's answer.
 	recreated := identityNamed("5")
 	recreated.UID = "uid-5-again"
-	if _, _, answered := d.result(recreated, api, target(5), time.Time{}); answered {
+	if _, _, answered := readBack(d, recreated, api, target(5), time.Time{}); answered {
 		t.Fatal("a recreated identity got its predecessor's read")
 	}
 }
@@ -111,11 +119,11 @@ func TestDriftReadsStaleAnswersAreDropped(t *testing.T) {
 	clk := &clock{t: time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)}
 	api := &gatedRetrieves{want: 1, open: make(chan struct{})}
 	d := newDriftReads(time.Minute, clk.now)
-	targets := []driftTarget{{sobject: "Lead", id: "id1", fields: []string{"Company"}}}
-	d.result(identityNamed("a"), api, targets, time.Time{})
+	targets := []recordFields{{sobject: "Lead", id: "id1", fields: []string{"Company"}}}
+	readBack(d, identityNamed("a"), api, targets, time.Time{})
 	<-d.wake
 	clk.t = clk.t.Add(freshFor + time.Second)
-	if _, _, answered := d.result(identityNamed("a"), api, targets, time.Time{}); answered {
+	if _, _, answered := readBack(d, identityNamed("a"), api, targets, time.Time{}); answered {
 		t.Fatal("an answer older than freshFor was used")
 	}
 	d.forget(types.NamespacedName{Namespace: "ns", Name: "a"})

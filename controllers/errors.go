@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
@@ -23,26 +24,64 @@ const (
 	concurrencyRetry = 10 * time.Second
 )
 
+// A reconcile ends in one of four ways, and classify is the one place that decides which:
+//
+//   - terminal: retrying cannot help until the resource, its destination or its Secret
+//     changes (Stalled, and reconcile.TerminalError so the workqueue lets go);
+//   - waiting: a known wait, such as a rate limit or a lost answer's grace (Reconciling, and a
+//     requeue at the end of the wait);
+//   - quiet: a wait the user need not see (the destination is logging in, a read is under
+//     way, our view of the object was stale); the conditions stay as they are;
+//   - transient: anything else that may pass (an error, so the workqueue backs off).
+type verdict struct {
+	outcome
+	result ctrl.Result
+	err    error
+	quiet  bool
+}
+
 // syncFailure is a failure whose condition the sync itself chose (MultipleLeadsFound,
 // LeadConverted, ...), as opposed to an error Salesforce returned.
 type syncFailure struct {
 	outcome
 	requeueAfter time.Duration
+	// quiet: only a wait, with nothing for the user to see.
+	quiet bool
 }
 
-func (f *syncFailure) Error() string { return f.message }
+func (f *syncFailure) Error() string {
+	if f.quiet {
+		return "waiting"
+	}
+	return f.message
+}
+
+// waitQuietly ends a reconcile that only waits, leaving the conditions as they are.
+func waitQuietly(after time.Duration) error { return &syncFailure{quiet: true, requeueAfter: after} }
 
 // classify turns a failed sync into the condition users see and what the workqueue does next:
 // transient trouble keeps the IDs and backs off; permanent trouble stops until the resource,
 // its destination or its Secret changes.
-func classify(err error) (outcome, ctrl.Result, error) {
+func classify(err error) verdict {
 	var failure *syncFailure
-	if errors.As(err, &failure) {
+	switch {
+	case errors.As(err, &failure) && failure.quiet:
+		return verdict{result: ctrl.Result{RequeueAfter: failure.requeueAfter}, quiet: true}
+	case apierrors.IsConflict(err):
+		// Our view of the object was stale; the newer version is already queued.
+		return verdict{result: ctrl.Result{RequeueAfter: time.Second}, quiet: true}
+	case failure != nil:
 		if failure.stalled && failure.requeueAfter == 0 {
-			return failure.outcome, ctrl.Result{}, reconcile.TerminalError(err)
+			return verdict{outcome: failure.outcome, err: reconcile.TerminalError(err)}
 		}
-		return failure.outcome, ctrl.Result{RequeueAfter: failure.requeueAfter}, nil
+		return verdict{outcome: failure.outcome, result: ctrl.Result{RequeueAfter: failure.requeueAfter}}
 	}
+	return classifyError(err)
+}
+
+// classifyError classifies the errors the sync did not choose: the mapping's, Salesforce's and
+// the Kubernetes API's.
+func classifyError(err error) verdict {
 	var invalid *mapping.ValidationError
 	if errors.As(err, &invalid) {
 		reason := invalid.Reason
@@ -54,29 +93,29 @@ func classify(err error) (outcome, ctrl.Result, error) {
 		default:
 			reason = sfv1.ReasonInvalidTraits
 		}
-		return outcome{reason: reason, stalled: true, message: invalid.Error()}, ctrl.Result{}, reconcile.TerminalError(err)
+		return verdict{outcome: outcome{reason: reason, stalled: true, message: invalid.Error()}, err: reconcile.TerminalError(err)}
 	}
 	switch {
 	case salesforce.IsConcurrencyLimited(err):
-		return outcome{reason: sfv1.ReasonAPILimitExceeded, progressing: true,
-				message: fmt.Sprintf("Salesforce refused the call because too many long requests are running in the org at once; retrying in %s: %v", concurrencyRetry, err)},
-			ctrl.Result{RequeueAfter: concurrencyRetry}, nil
+		return verdict{outcome: outcome{reason: sfv1.ReasonAPILimitExceeded, progressing: true,
+			message: fmt.Sprintf("Salesforce refused the call because too many long requests are running in the org at once; retrying in %s: %v", concurrencyRetry, err)},
+			result: ctrl.Result{RequeueAfter: concurrencyRetry}}
 	case salesforce.IsThrottled(err):
-		return outcome{reason: sfv1.ReasonAPILimitExceeded, progressing: true,
-				message: fmt.Sprintf("Salesforce refused the call because the org's API limit is reached; retrying in %s: %v", throttledRetry, err)},
-			ctrl.Result{RequeueAfter: throttledRetry}, nil
+		return verdict{outcome: outcome{reason: sfv1.ReasonAPILimitExceeded, progressing: true,
+			message: fmt.Sprintf("Salesforce refused the call because the org's API limit is reached; retrying in %s: %v", throttledRetry, err)},
+			result: ctrl.Result{RequeueAfter: throttledRetry}}
 	case salesforce.IsTransient(err), salesforce.IsAuth(err):
 		// Authentication trouble mid-sync is the destination's to report; the identity
 		// retries once the destination has logged in again.
-		return outcome{reason: sfv1.ReasonSalesforceUnavailable, progressing: true,
-			message: fmt.Sprintf("Salesforce call failed, retrying: %v", err)}, ctrl.Result{}, err
+		return verdict{outcome: outcome{reason: sfv1.ReasonSalesforceUnavailable, progressing: true,
+			message: fmt.Sprintf("Salesforce call failed, retrying: %v", err)}, err: err}
 	case isSalesforceError(err):
-		return outcome{reason: sfv1.ReasonSalesforceRejected, stalled: true,
-			message: "Salesforce rejected the write: " + describe(err)}, ctrl.Result{}, reconcile.TerminalError(err)
+		return verdict{outcome: outcome{reason: sfv1.ReasonSalesforceRejected, stalled: true,
+			message: "Salesforce rejected the write: " + describe(err)}, err: reconcile.TerminalError(err)}
 	default:
 		// Errors from the Kubernetes API (conflicts included) and anything unforeseen: retry.
-		return outcome{reason: sfv1.ReasonSalesforceUnavailable, progressing: true,
-			message: fmt.Sprintf("Sync failed, retrying: %v", err)}, ctrl.Result{}, err
+		return verdict{outcome: outcome{reason: sfv1.ReasonSalesforceUnavailable, progressing: true,
+			message: fmt.Sprintf("Sync failed, retrying: %v", err)}, err: err}
 	}
 }
 

@@ -78,7 +78,11 @@ func TestClassify(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			o, res, err := classify(tc.err)
+			v := classify(tc.err)
+			if v.quiet {
+				t.Fatalf("quiet verdict for %v: the user would not see it", tc.err)
+			}
+			o, res, err := v.outcome, v.result, v.err
 			if o.reason != tc.reason || o.stalled != tc.stalled {
 				t.Fatalf("outcome = %+v; want reason %s stalled %v", o, tc.reason, tc.stalled)
 			}

@@ -66,7 +66,7 @@ func TestPersistRetriesOnAConcurrentSpecEdit(t *testing.T) {
 			}
 			// The status this reconcile writes is for the spec it acted on, not the edit it
 			// met: that one has not been written to Salesforce yet.
-			s.finish(outcome{ready: true, reason: sfv1.ReasonSynced}, nil)
+			finishStatus(&s.obj.Status, s.generation, outcome{ready: true, reason: sfv1.ReasonSynced}, nil)
 			if s.obj.Generation == s.generation {
 				t.Fatalf("the object was not refreshed to the edited generation %d", s.obj.Generation)
 			}

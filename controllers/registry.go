@@ -18,6 +18,8 @@ import (
 type connection struct {
 	client *salesforce.Client
 	api    orgAPI
+	// external is what identity reconciles call: api, and the client for what only it does.
+	external externalClient
 	// fingerprint covers everything the client was built from (spec and Secret content), so a
 	// change to either builds a new client.
 	fingerprint string
@@ -34,8 +36,8 @@ type apiBudget struct{ percent int32 }
 // exhausted reports whether the org's reported usage has reached this destination's share.
 // The org-wide figure is the only one Salesforce reports; it bounds this destination's own use
 // from above, so the guard errs on the side of leaving calls to other integrations.
-func (b apiBudget) exhausted(c *salesforce.Client) (bool, int, int) {
-	used, max, ok := c.APIUsage()
+func (b apiBudget) exhausted(usage func() (used, max int, ok bool)) (bool, int, int) {
+	used, max, ok := usage()
 	if !ok || max <= 0 || b.percent <= 0 {
 		return false, used, max
 	}

@@ -129,7 +129,7 @@ func (r *DestinationReconciler) connect(ctx context.Context, dest *sfv1.Salesfor
 		}
 		r.registry.put(key, conn)
 	}
-	if exhausted, _, _ := (apiBudget{percent: budgetPercent(dest)}).exhausted(conn.client); exhausted {
+	if exhausted, _, _ := (apiBudget{percent: budgetPercent(dest)}).exhausted(conn.client.APIUsage); exhausted {
 		// Identities that stopped at their budget make no call that would show usage
 		// dropping again; one call per resync refreshes the figure.
 		if _, _, err := conn.client.DailyAPIRequests(ctx); err != nil {
@@ -172,6 +172,7 @@ func (r *DestinationReconciler) login(ctx context.Context, dest *sfv1.Salesforce
 	} else {
 		conn.api = directAPI{client: sf}
 	}
+	conn.external = salesforceExternal{api: conn.api, client: sf}
 	return conn, nil
 }
 

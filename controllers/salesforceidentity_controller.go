@@ -2,12 +2,10 @@ package controllers
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -23,7 +21,8 @@ import (
 // IdentityReconciler keeps each SalesforceIdentity's records true in Salesforce.
 type IdentityReconciler struct {
 	client.Client
-	// APIReader reads the stored object when the cached one proved stale.
+	// APIReader reads the stored object when the loaded one proved stale, and identities in
+	// sync, which the index keeps only in summary.
 	APIReader client.Reader
 	Recorder  events.EventRecorder
 	Options   Options
@@ -44,6 +43,20 @@ type IdentityReconciler struct {
 	identities *identityIndex
 }
 
+// newIdentityReconciler wires the reconciler and its helpers. The destination reconciler
+// shares the registry of logged-in clients, the metrics and the identity index.
+func newIdentityReconciler(mgr ctrl.Manager, opts Options, reg *registry, m *metrics, identities *identityIndex) *IdentityReconciler {
+	r := &IdentityReconciler{
+		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("salesforce-identity"),
+		Options: opts, registry: reg, metrics: m, now: time.Now, identities: identities,
+		ownWrites: &ownStateWrites{},
+		// A read waits for its batch, a login and the call itself.
+		drift: newDriftReads(2*opts.SalesforceTimeout+time.Minute, time.Now),
+	}
+	r.leads = newLeadCreates(mgr.GetClient(), r.pendingGrace(), time.Now)
+	return r
+}
+
 // +kubebuilder:rbac:groups=salesforce.destinations.dev,resources=salesforceidentities,verbs=get;list;watch;patch
 // +kubebuilder:rbac:groups=salesforce.destinations.dev,resources=salesforceidentities/status,verbs=get;patch
 // +kubebuilder:rbac:groups=salesforce.destinations.dev,resources=salesforcedestinations,verbs=get;list;watch;patch
@@ -52,70 +65,34 @@ type IdentityReconciler struct {
 // spec, destination and drift schedule are unchanged costs no Salesforce call.
 func (r *IdentityReconciler) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.Result, reterr error) {
 	started := r.now()
+	defer func() { r.metrics.observeSync(r.now().Sub(started)) }()
 	r.leads.started()
 	obj, res, err := r.load(ctx, req.NamespacedName)
 	if obj == nil {
-		r.metrics.observeSync(r.now().Sub(started))
 		return res, err
 	}
 	base := obj.DeepCopy()
-	defer func() {
-		r.metrics.observeSync(r.now().Sub(started))
-		if equality.Semantic.DeepEqual(base.Status, obj.Status) {
-			return
-		}
-		// The status was computed from the cached object. The optimistic lock refuses it if
-		// that view was stale (e.g. a reconcile woken by our own annotation write while the
-		// cache lags), instead of overwriting a newer status; the fresh view comes next.
-		err := r.Status().Patch(ctx, obj, client.MergeFromWithOptions(base, client.MergeFromWithOptimisticLock{}))
-		switch {
-		case err == nil, apierrors.IsNotFound(err):
-		case apierrors.IsConflict(err):
-			res, reterr = ctrl.Result{RequeueAfter: time.Second}, nil
-		default:
-			reterr = errors.Join(reterr, err)
-		}
-	}()
+	defer func() { res, reterr = patchIdentityStatus(ctx, r, base, obj, res, reterr) }()
 
 	st, err := loadState(obj)
 	if err != nil {
-		r.setOutcome(obj, outcome{reason: sfv1.ReasonInvalidTraits, stalled: true, message: err.Error()})
+		applyConditions(&obj.Status.Conditions, obj.Generation, outcome{reason: sfv1.ReasonInvalidTraits, stalled: true, message: err.Error()})
 		return ctrl.Result{}, nil
 	}
 	if !obj.DeletionTimestamp.IsZero() {
 		return r.reconcileDelete(ctx, obj, st)
 	}
-	// Only deletionPolicy Delete has work to do on deletion. Its finalizer comes first, so no
-	// record can be created that a deletion would not see; Orphan identities carry none and
-	// save a write each.
-	wantFinalizer := obj.Spec.DeletionPolicy == sfv1.DeletionPolicyDelete
-	if wantFinalizer != controllerutil.ContainsFinalizer(obj, sfv1.FinalizerIdentity) {
-		patchBase := obj.DeepCopy()
-		if wantFinalizer {
-			controllerutil.AddFinalizer(obj, sfv1.FinalizerIdentity)
-		} else {
-			controllerutil.RemoveFinalizer(obj, sfv1.FinalizerIdentity)
-		}
-		if err := r.Patch(ctx, obj, client.MergeFrom(patchBase)); err != nil {
-			return ctrl.Result{}, err
-		}
-		// The answer is the stored object: the status patch below diffs against it.
-		base = obj.DeepCopy()
+	if err := r.ensureFinalizer(ctx, obj, base); err != nil {
+		return ctrl.Result{}, err
 	}
-
 	s := &identitySync{r: r, obj: obj, base: base, state: st, now: r.now(), generation: obj.Generation}
-	o, res, err := s.run(ctx)
-	if s.quiet {
-		return res, err
+	v := s.run(ctx)
+	if v.quiet {
+		return v.result, v.err
 	}
-	if apierrors.IsConflict(err) {
-		// Our view of the object was stale; the newer version is already queued. Nothing for
-		// the user to see.
-		return ctrl.Result{RequeueAfter: time.Second}, nil
-	}
-	r.recordTransition(obj, o)
-	s.finish(o, err)
-	return res, err
+	r.recordTransition(obj, v.outcome)
+	finishStatus(&obj.Status, s.generation, v.outcome, v.err)
+	return v.result, v.err
 }
 
 // load returns the identity to reconcile, or nil when there is nothing to do: it is gone, or
@@ -144,45 +121,73 @@ func (r *IdentityReconciler) load(ctx context.Context, key client.ObjectKey) (*s
 }
 
 // stillInSync decides from the index alone that an identity in sync has nothing to do: its
-// destination is Ready with the settings it was written with, and its drift check is not due.
-// It then returns when the drift check is. The full reconcile would reach the same answer
-// with the same requeue, after reading the identity.
+// destination is Ready with the settings it was written with, and decide finds no step. The
+// full reconcile would reach the same answer with the same requeue, after reading the
+// identity.
 func (r *IdentityReconciler) stillInSync(ctx context.Context, namespace string, view identityView) (ctrl.Result, bool) {
 	dest := &sfv1.SalesforceDestination{}
 	if err := r.Get(ctx, client.ObjectKey{Namespace: namespace, Name: view.destination.Value()}, dest); err != nil {
 		return ctrl.Result{}, false
 	}
 	ready := meta.FindStatusCondition(dest.Status.Conditions, sfv1.ConditionReady)
-	if ready == nil || ready.Status != metav1.ConditionTrue || settingsDigest(dest) != view.settings.Value() {
+	if ready == nil || ready.Status != metav1.ConditionTrue {
 		return ctrl.Result{}, false
 	}
-	interval := driftInterval(dest)
 	var checked *metav1.Time
 	if view.checked != 0 {
 		checked = &metav1.Time{Time: time.Unix(0, view.checked)}
 	}
-	now := r.now()
-	if driftCheckDue(checked, interval, now) {
-		return ctrl.Result{}, false
-	}
-	return ctrl.Result{RequeueAfter: untilNextCheck(checked, interval, nil, now)}, true
+	next := decide(syncFacts{written: view.inSync && settingsDigest(dest) == view.settings.Value(),
+		checked: checked, interval: driftInterval(dest)}, r.now())
+	return ctrl.Result{RequeueAfter: next.requeueAfter}, next.step == stepNone
 }
 
-func (r *IdentityReconciler) setOutcome(obj *sfv1.SalesforceIdentity, o outcome) {
-	applyConditions(&obj.Status.Conditions, obj.Generation, o)
+// ensureFinalizer adds or removes the identity's finalizer. Only deletionPolicy Delete has
+// work to do on deletion. Its finalizer comes first, so no record can be created that a
+// deletion would not see; Orphan identities carry none and save a write each.
+func (r *IdentityReconciler) ensureFinalizer(ctx context.Context, obj, base *sfv1.SalesforceIdentity) error {
+	want := obj.Spec.DeletionPolicy == sfv1.DeletionPolicyDelete
+	if want == controllerutil.ContainsFinalizer(obj, sfv1.FinalizerIdentity) {
+		return nil
+	}
+	patchBase := obj.DeepCopy()
+	if want {
+		controllerutil.AddFinalizer(obj, sfv1.FinalizerIdentity)
+	} else {
+		controllerutil.RemoveFinalizer(obj, sfv1.FinalizerIdentity)
+	}
+	if err := r.Patch(ctx, obj, client.MergeFrom(patchBase)); err != nil {
+		return err
+	}
+	// The answer is the stored object: the status patch diffs against it.
+	obj.DeepCopyInto(base)
+	return nil
 }
 
 // recordTransition emits a Warning event when the identity enters a failing state, once, not
 // on every retry.
 func (r *IdentityReconciler) recordTransition(obj *sfv1.SalesforceIdentity, o outcome) {
-	if o.ready {
+	if msg, ok := failedEvent(obj.Status.Conditions, o); ok {
+		r.Recorder.Eventf(obj, nil, corev1.EventTypeWarning, "Failed", "Sync", "%s", msg)
+	}
+}
+
+// recordWrites emits one event per record created or updated by a reconcile, when the
+// manager was asked to. Drift corrections have their own event naming the fields.
+func (r *IdentityReconciler) recordWrites(obj *sfv1.SalesforceIdentity, st syncState, done map[string]sfv1.RecordOperation, driftOnly bool) {
+	if !r.Options.SyncEvents {
 		return
 	}
-	prev := meta.FindStatusCondition(obj.Status.Conditions, sfv1.ConditionReady)
-	if prev != nil && prev.Reason == o.reason && prev.Status == metav1.ConditionFalse {
-		return
+	for _, rec := range st.Records {
+		switch done[rec.Key] {
+		case sfv1.RecordCreated:
+			r.Recorder.Eventf(obj, nil, corev1.EventTypeNormal, "Created", "Sync", "Created %s %s", rec.Type, rec.ID)
+		case sfv1.RecordUpdated:
+			if !driftOnly {
+				r.Recorder.Eventf(obj, nil, corev1.EventTypeNormal, "Updated", "Sync", "Updated %s %s", rec.Type, rec.ID)
+			}
+		}
 	}
-	r.Recorder.Eventf(obj, nil, corev1.EventTypeWarning, "Failed", "Sync", "%s: %s", o.reason, truncate(o.message, 900))
 }
 
 // reconcileDelete removes the records this identity created when its policy says so; records
@@ -192,22 +197,17 @@ func (r *IdentityReconciler) reconcileDelete(ctx context.Context, obj *sfv1.Sale
 		return ctrl.Result{}, nil
 	}
 	if obj.Spec.DeletionPolicy == sfv1.DeletionPolicyDelete {
-		var created []managedRecord
-		for _, rec := range st.Records {
-			if rec.Created {
-				created = append(created, rec)
+		if err := r.deleteCreated(ctx, obj, st); err != nil {
+			v := classify(err)
+			if v.quiet {
+				return v.result, v.err
 			}
-		}
-		if len(created) > 0 {
-			if err := r.deleteRecords(ctx, obj, created); err != nil {
-				o, res, err := classify(err)
-				if o.progressing {
-					// Still deleting: the records stay until Salesforce confirms.
-					o.reason, o.message = sfv1.ReasonDeleting, "Deleting the records this identity created failed, retrying: "+o.message
-				}
-				r.setOutcome(obj, o)
-				return res, err
+			if v.progressing {
+				// Still deleting: the records stay until Salesforce confirms.
+				v.reason, v.message = sfv1.ReasonDeleting, "Deleting the records this identity created failed, retrying: "+v.message
 			}
+			applyConditions(&obj.Status.Conditions, obj.Generation, v.outcome)
+			return v.result, v.err
 		}
 	}
 	patchBase := obj.DeepCopy()
@@ -218,7 +218,17 @@ func (r *IdentityReconciler) reconcileDelete(ctx context.Context, obj *sfv1.Sale
 	return ctrl.Result{}, nil
 }
 
-func (r *IdentityReconciler) deleteRecords(ctx context.Context, obj *sfv1.SalesforceIdentity, records []managedRecord) error {
+// deleteCreated deletes the records the identity created, through its destination's client.
+func (r *IdentityReconciler) deleteCreated(ctx context.Context, obj *sfv1.SalesforceIdentity, st syncState) error {
+	var created []managedRecord
+	for _, rec := range st.Records {
+		if rec.Created {
+			created = append(created, rec)
+		}
+	}
+	if len(created) == 0 {
+		return nil
+	}
 	dest := &sfv1.SalesforceDestination{}
 	if err := r.Get(ctx, client.ObjectKey{Namespace: obj.Namespace, Name: obj.Spec.DestinationRef.Name}, dest); err != nil {
 		if apierrors.IsNotFound(err) {
@@ -234,8 +244,8 @@ func (r *IdentityReconciler) deleteRecords(ctx context.Context, obj *sfv1.Salesf
 			message: fmt.Sprintf("Waiting for SalesforceDestination %q to log in before deleting records", dest.Name)},
 			requeueAfter: 5 * time.Second}
 	}
-	for _, rec := range records {
-		if err := conn.api.Delete(ctx, rec.Type, rec.ID); err != nil {
+	for _, rec := range created {
+		if err := conn.external.Delete(ctx, rec.Type, rec.ID); err != nil {
 			return err
 		}
 		r.Recorder.Eventf(obj, nil, corev1.EventTypeNormal, "Deleted", "Delete", "Deleted %s %s", rec.Type, rec.ID)

@@ -59,17 +59,10 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 		Recorder: mgr.GetEventRecorder("salesforce-destination"), Options: opts,
 		registry: reg, metrics: m, newClient: salesforce.New, identities: identities,
 	}
-	ir := &IdentityReconciler{
-		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("salesforce-identity"), Options: opts,
-		registry: reg, metrics: m, now: time.Now, identities: identities,
-	}
-	ir.ownWrites = &ownStateWrites{}
-	ir.leads = newLeadCreates(mgr.GetClient(), ir.pendingGrace(), time.Now)
+	ir := newIdentityReconciler(mgr, opts, reg, m, identities)
 	if err := mgr.Add(ir.leads); err != nil {
 		return err
 	}
-	// A read waits for its batch, a login and the call itself.
-	ir.drift = newDriftReads(2*opts.SalesforceTimeout+time.Minute, time.Now)
 
 	if err := ctrl.NewControllerManagedBy(mgr).
 		Named("salesforcedestination").

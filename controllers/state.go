@@ -3,6 +3,7 @@ package controllers
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -132,4 +133,14 @@ func (s *syncState) keep(keys map[string]bool) {
 
 func (s *syncState) empty() bool {
 	return len(s.Records) == 0 && s.Hash == "" && s.CheckedAt == nil && s.Pending == nil && s.VerifyAfter == nil
+}
+
+// stamp notes on each record what a reconcile at now did to it.
+func (s *syncState) stamp(done map[string]sfv1.RecordOperation, now time.Time) {
+	for i := range s.Records {
+		rec := &s.Records[i]
+		if op, ok := done[rec.Key]; ok {
+			rec.Operation, rec.SyncedAt = op, &metav1.Time{Time: now}
+		}
+	}
 }
