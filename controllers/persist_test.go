@@ -50,7 +50,7 @@ func TestPersistRetriesOnAConcurrentSpecEdit(t *testing.T) {
 			r := &IdentityReconciler{Client: c, APIReader: c, ownWrites: &ownStateWrites{}}
 			s := &identitySync{r: r, obj: seen, base: seen.DeepCopy(), generation: seen.Generation,
 				state: syncState{Records: []managedRecord{{Key: "externalId/0", Type: "Account", ID: "0015g00000AbCdEAAZ", Created: true}}}}
-			if err := s.persist(ctx); err != nil {
+			if err := s.saveState(ctx); err != nil {
 				t.Fatalf("persist: %v", err)
 			}
 			got := &sfv1.SalesforceIdentity{}

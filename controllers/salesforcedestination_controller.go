@@ -29,12 +29,22 @@ type DestinationReconciler struct {
 	APIReader client.Reader
 	Recorder  events.EventRecorder
 	Options   Options
-	registry  *registry
+	connections *connections
 	metrics   *metrics
 	// newClient builds Salesforce clients; tests may point it elsewhere.
 	newClient func(salesforce.Config) (*salesforce.Client, error)
 	// identities counts each destination's identities.
 	identities *identityIndex
+}
+
+// newDestinationReconciler wires the destination reconciler. It logs destinations in and
+// keeps their connections for the identity reconciler.
+func newDestinationReconciler(mgr ctrl.Manager, opts Options, conns *connections, m *metrics, identities *identityIndex) *DestinationReconciler {
+	return &DestinationReconciler{
+		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(),
+		Recorder: mgr.GetEventRecorder("salesforce-destination"), Options: opts,
+		connections: conns, metrics: m, newClient: salesforce.New, identities: identities,
+	}
 }
 
 // +kubebuilder:rbac:groups=salesforce.destinations.dev,resources=salesforcedestinations,verbs=get;list;watch;patch
@@ -47,7 +57,7 @@ func (r *DestinationReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 	dest := &sfv1.SalesforceDestination{}
 	if err := r.Get(ctx, req.NamespacedName, dest); err != nil {
 		if apierrors.IsNotFound(err) {
-			r.registry.drop(req.NamespacedName)
+			r.connections.drop(req.NamespacedName)
 			r.metrics.forgetDestination(req.NamespacedName)
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
@@ -99,14 +109,14 @@ func (r *DestinationReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 func (r *DestinationReconciler) connect(ctx context.Context, dest *sfv1.SalesforceDestination) (outcome, ctrl.Result, error) {
 	key := client.ObjectKeyFromObject(dest)
 	if insecureLoginURL(dest.Spec.LoginURL) {
-		r.registry.drop(key)
+		r.connections.drop(key)
 		return outcome{reason: sfv1.ReasonInsecureLoginURL, stalled: true,
 			message: fmt.Sprintf("loginURL %q uses plain http to a host that is not loopback; use https", dest.Spec.LoginURL)}, ctrl.Result{}, nil
 	}
 	secret := &corev1.Secret{}
 	secretKey := types.NamespacedName{Namespace: dest.Namespace, Name: dest.Spec.CredentialsSecretRef.Name}
 	if err := r.APIReader.Get(ctx, secretKey, secret); err != nil {
-		r.registry.drop(key)
+		r.connections.drop(key)
 		if apierrors.IsNotFound(err) {
 			return outcome{reason: sfv1.ReasonSecretNotFound, stalled: true,
 				message: fmt.Sprintf("Secret %q not found in namespace %q", secretKey.Name, secretKey.Namespace)}, ctrl.Result{}, nil
@@ -116,18 +126,18 @@ func (r *DestinationReconciler) connect(ctx context.Context, dest *sfv1.Salesfor
 	}
 	creds, err := credentialsFromSecret(secret)
 	if err != nil {
-		r.registry.drop(key)
+		r.connections.drop(key)
 		return outcome{reason: sfv1.ReasonSecretKeyMissing, stalled: true, message: err.Error()}, ctrl.Result{}, nil
 	}
 
 	fingerprint := secretFingerprint(dest, secret)
-	conn := r.registry.get(key)
+	conn := r.connections.get(key)
 	if conn == nil || conn.fingerprint != fingerprint || conn.uid != dest.UID {
 		conn, err = r.login(ctx, dest, creds, fingerprint)
 		if err != nil {
 			return r.loginFailed(dest, err)
 		}
-		r.registry.put(key, conn)
+		r.connections.put(key, conn)
 	}
 	if exhausted, _, _ := (apiBudget{percent: budgetPercent(dest)}).exhausted(conn.client.APIUsage); exhausted {
 		// Identities that stopped at their budget make no call that would show usage
@@ -177,7 +187,7 @@ func (r *DestinationReconciler) login(ctx context.Context, dest *sfv1.Salesforce
 }
 
 func (r *DestinationReconciler) loginFailed(dest *sfv1.SalesforceDestination, err error) (outcome, ctrl.Result, error) {
-	r.registry.drop(client.ObjectKeyFromObject(dest))
+	r.connections.drop(client.ObjectKeyFromObject(dest))
 	if salesforce.IsAuth(err) || (!salesforce.IsTransient(err) && !salesforce.IsThrottled(err)) {
 		// Retrying the same credentials only risks locking the user out; a change to the
 		// Secret or the spec triggers the next attempt. A slow poll covers org-side fixes.
@@ -196,7 +206,7 @@ func (r *DestinationReconciler) reconcileDelete(ctx context.Context, dest *sfv1.
 		return ctrl.Result{}, nil
 	}
 	key := client.ObjectKeyFromObject(dest)
-	r.registry.drop(key)
+	r.connections.drop(key)
 	r.metrics.forgetDestination(key)
 	if controllerutil.ContainsFinalizer(dest, sfv1.FinalizerInUse) {
 		patchBase := dest.DeepCopy()

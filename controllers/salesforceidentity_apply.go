@@ -51,7 +51,7 @@ func (s *identitySync) syncLead(ctx context.Context, lp *mapping.LeadPlan) error
 	case 0:
 		return s.createLead(ctx, lp)
 	case 1:
-		return s.writeFoundLead(ctx, lp, live[0])
+		return s.updateFoundLead(ctx, lp, live[0])
 	}
 	ids := make([]string, len(live))
 	for i, m := range live {
@@ -121,7 +121,7 @@ func (s *identitySync) createLead(ctx context.Context, lp *mapping.LeadPlan) err
 	return nil
 }
 
-func (s *identitySync) writeFoundLead(ctx context.Context, lp *mapping.LeadPlan, m salesforce.LeadMatch) error {
+func (s *identitySync) updateFoundLead(ctx context.Context, lp *mapping.LeadPlan, m salesforce.LeadMatch) error {
 	if !m.IsConverted {
 		if err := s.ext.Update(ctx, "Lead", m.ID, lp.LeadFields); err != nil {
 			return err
@@ -187,7 +187,7 @@ func (s *identitySync) syncTarget(ctx context.Context, i int, t mapping.Target) 
 	}
 	s.state.set(managedRecord{Key: key, Type: t.SObject, ID: id, Created: true})
 	s.done[key] = sfv1.RecordCreated
-	return s.persist(ctx)
+	return s.saveState(ctx)
 }
 
 // adoptLostCreate settles a create of the target whose outcome was never recorded. When it
@@ -205,7 +205,7 @@ func (s *identitySync) adoptLostCreate(ctx context.Context, i int, t mapping.Tar
 	// found by, and a marker left behind would not find it again.
 	key := externalIDKey(i)
 	s.state.set(managedRecord{Key: key, Type: t.SObject, ID: landed, Created: true})
-	if err := s.persist(ctx); err != nil {
+	if err := s.saveState(ctx); err != nil {
 		return true, err
 	}
 	if err := s.ext.Update(ctx, t.SObject, landed, t.Fields); err != nil {
@@ -230,7 +230,7 @@ func (s *identitySync) create(ctx context.Context, key, sobject string, fields m
 	} else {
 		pending.Match = salesforce.MatchFields(fields)
 		s.state.Pending = pending
-		if err := s.persist(ctx); err != nil {
+		if err := s.saveState(ctx); err != nil {
 			s.state.Pending = nil
 			return "", err
 		}
@@ -313,7 +313,7 @@ func (s *identitySync) pendingWait(p *pendingCreate) time.Duration {
 func (s *identitySync) checkDrift(ctx context.Context, plan mapping.Plan) error {
 	var writes []plannedWrite
 	var reads []recordFields
-	for _, w := range s.writes(plan) {
+	for _, w := range s.plannedWrites(plan) {
 		if len(w.target.Fields) == 0 {
 			continue
 		}
@@ -373,7 +373,7 @@ func (s *identitySync) correctDrift(ctx context.Context, w plannedWrite, got sal
 
 // writes lists the records the plan keeps in sync, with the fields sent to each. For the Lead
 // flow the body depends on whether the record is the Lead or its converted Contact.
-func (s *identitySync) writes(plan mapping.Plan) []plannedWrite {
+func (s *identitySync) plannedWrites(plan mapping.Plan) []plannedWrite {
 	if plan.Lead != nil {
 		t := mapping.Target{SObject: "Lead", Fields: plan.Lead.LeadFields}
 		if rec := s.state.find(leadKey); rec != nil && rec.Type == "Contact" {
@@ -390,7 +390,7 @@ func (s *identitySync) writes(plan mapping.Plan) []plannedWrite {
 
 // complete reports whether the state knows a record for every write of the plan.
 func (s *identitySync) complete(plan mapping.Plan) bool {
-	for _, w := range s.writes(plan) {
+	for _, w := range s.plannedWrites(plan) {
 		rec := s.state.find(w.key)
 		if rec == nil || (w.target.ID != "" && rec.ID != w.target.ID) {
 			return false

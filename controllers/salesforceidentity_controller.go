@@ -26,7 +26,7 @@ type IdentityReconciler struct {
 	APIReader client.Reader
 	Recorder  events.EventRecorder
 	Options   Options
-	registry  *registry
+	connections *connections
 	metrics   *metrics
 	now       func() time.Time
 	// leads guards Lead creates across restarts and lost answers; it also knows when this
@@ -44,11 +44,11 @@ type IdentityReconciler struct {
 }
 
 // newIdentityReconciler wires the reconciler and its helpers. The destination reconciler
-// shares the registry of logged-in clients, the metrics and the identity index.
-func newIdentityReconciler(mgr ctrl.Manager, opts Options, reg *registry, m *metrics, identities *identityIndex) *IdentityReconciler {
+// shares the logged-in connections, the metrics and the identity index.
+func newIdentityReconciler(mgr ctrl.Manager, opts Options, conns *connections, m *metrics, identities *identityIndex) *IdentityReconciler {
 	r := &IdentityReconciler{
 		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("salesforce-identity"),
-		Options: opts, registry: reg, metrics: m, now: time.Now, identities: identities,
+		Options: opts, connections: conns, metrics: m, now: time.Now, identities: identities,
 		ownWrites: &ownStateWrites{},
 		// A read waits for its batch, a login and the call itself.
 		drift: newDriftReads(2*opts.SalesforceTimeout+time.Minute, time.Now),
@@ -172,9 +172,9 @@ func (r *IdentityReconciler) recordTransition(obj *sfv1.SalesforceIdentity, o ou
 	}
 }
 
-// recordWrites emits one event per record created or updated by a reconcile, when the
+// emitSyncEvents emits one event per record created or updated by a reconcile, when the
 // manager was asked to. Drift corrections have their own event naming the fields.
-func (r *IdentityReconciler) recordWrites(obj *sfv1.SalesforceIdentity, st syncState, done map[string]sfv1.RecordOperation, driftOnly bool) {
+func (r *IdentityReconciler) emitSyncEvents(obj *sfv1.SalesforceIdentity, st syncState, done map[string]sfv1.RecordOperation, driftOnly bool) {
 	if !r.Options.SyncEvents {
 		return
 	}
@@ -238,7 +238,7 @@ func (r *IdentityReconciler) deleteCreated(ctx context.Context, obj *sfv1.Salesf
 		}
 		return err
 	}
-	conn := r.registry.get(client.ObjectKeyFromObject(dest))
+	conn := r.connections.get(client.ObjectKeyFromObject(dest))
 	if conn == nil {
 		return &syncFailure{outcome: outcome{reason: sfv1.ReasonDestinationNotReady, progressing: true,
 			message: fmt.Sprintf("Waiting for SalesforceDestination %q to log in before deleting records", dest.Name)},

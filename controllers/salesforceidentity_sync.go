@@ -98,7 +98,7 @@ func (s *identitySync) connect(ctx context.Context) error {
 			requeueAfter: 5 * time.Second}
 	}
 	s.dest = dest
-	conn := s.r.registry.get(key)
+	conn := s.r.connections.get(key)
 	if conn != nil && conn.uid == dest.UID && conn.login == loginKey(dest) {
 		s.conn, s.ext = conn, conn.external
 		return nil
@@ -124,11 +124,11 @@ func (s *identitySync) connect(ctx context.Context) error {
 func (s *identitySync) confirmInSync(ctx context.Context, plan mapping.Plan, next decision) verdict {
 	if settings := settingsDigest(s.dest); s.state.Generation != s.generation || s.state.Settings != settings {
 		s.state.Generation, s.state.Settings = s.generation, settings
-		if err := s.persist(ctx); err != nil {
+		if err := s.saveState(ctx); err != nil {
 			return classify(err)
 		}
 	}
-	s.obj.Status.Records = recordsStatus(s.writes(plan), s.state, s.obj.Status.Records, nil, false, s.now)
+	s.obj.Status.Records = recordsStatus(s.plannedWrites(plan), s.state, s.obj.Status.Records, nil, false, s.now)
 	s.obj.Status.LastDriftCheckTime = lastChecked(s.state, s.obj.Status)
 	return verdict{outcome: syncedOutcome(s.state), result: ctrl.Result{RequeueAfter: next.requeueAfter}}
 }
@@ -164,7 +164,7 @@ func (s *identitySync) conclude(ctx context.Context, plan mapping.Plan, hash str
 	case outcomeUnknown(err):
 		s.state.VerifyAfter = verifyAfter(s.state.VerifyAfter, s.r.now(), s.r.pendingGrace())
 	}
-	if perr := s.persist(ctx); perr != nil {
+	if perr := s.saveState(ctx); perr != nil {
 		v := classify(perr)
 		v.err = errors.Join(err, perr)
 		return v
@@ -172,13 +172,13 @@ func (s *identitySync) conclude(ctx context.Context, plan mapping.Plan, hash str
 	if err != nil {
 		if salesforce.IsAuth(err) {
 			// The client already tried one fresh login; let the destination find out why.
-			s.r.registry.invalidate(client.ObjectKeyFromObject(s.dest), s.conn)
+			s.r.connections.invalidate(client.ObjectKeyFromObject(s.dest), s.conn)
 		}
-		s.obj.Status.Records = recordsStatus(s.writes(plan), s.state, s.obj.Status.Records, s.done, false, s.now)
+		s.obj.Status.Records = recordsStatus(s.plannedWrites(plan), s.state, s.obj.Status.Records, s.done, false, s.now)
 		return classify(err)
 	}
-	s.obj.Status.Records = recordsStatus(s.writes(plan), s.state, s.obj.Status.Records, s.done, true, s.now)
-	s.r.recordWrites(s.obj, s.state, s.done, s.driftOnly)
+	s.obj.Status.Records = recordsStatus(s.plannedWrites(plan), s.state, s.obj.Status.Records, s.done, true, s.now)
+	s.r.emitSyncEvents(s.obj, s.state, s.done, s.driftOnly)
 	s.obj.Status.LastDriftCheckTime = &metav1.Time{Time: s.now}
 	return verdict{outcome: syncedOutcome(s.state), result: ctrl.Result{RequeueAfter: decide(s.facts(true), s.now).requeueAfter}}
 }
@@ -195,13 +195,13 @@ func outcomeUnknown(err error) bool {
 	return !answeredWithoutCreating(err)
 }
 
-// persist writes the state annotation, always with an optimistic lock: a reconcile that
+// saveState writes the state annotation, always with an optimistic lock: a reconcile that
 // started from a stale view of the object must never overwrite a newer state (it could drop
 // the ID of a record created meanwhile and so cause a second create). When the lock fails
 // only because something else about the object changed (a spec edit), the state this
 // reconcile started from is still the stored one, and the write is retried on the fresh
 // object.
-func (s *identitySync) persist(ctx context.Context) error {
+func (s *identitySync) saveState(ctx context.Context) error {
 	if _, ok := s.obj.Annotations[sfv1.AnnotationState]; !ok && s.state.empty() {
 		// Nothing learnt yet: an empty annotation would only wake the identity again and
 		// skip its backoff.

@@ -30,7 +30,7 @@ import (
 // identities use a destination, the identity index knows.
 const indexDestinationSecret = "spec.credentialsSecretRef.name"
 
-// SetupWithManager registers the indexes and both reconcilers, sharing one registry of
+// SetupWithManager registers the indexes and both reconcilers, sharing one set of
 // logged-in Salesforce clients.
 func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 	opts = opts.withDefaults()
@@ -51,15 +51,11 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 	if err := mgr.Add(identities); err != nil {
 		return err
 	}
-	reg := newRegistry()
+	conns := newConnections()
 	m := newMetrics()
 	m.countIdentities(identities)
-	dr := &DestinationReconciler{
-		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(),
-		Recorder: mgr.GetEventRecorder("salesforce-destination"), Options: opts,
-		registry: reg, metrics: m, newClient: salesforce.New, identities: identities,
-	}
-	ir := newIdentityReconciler(mgr, opts, reg, m, identities)
+	dr := newDestinationReconciler(mgr, opts, conns, m, identities)
+	ir := newIdentityReconciler(mgr, opts, conns, m, identities)
 	if err := mgr.Add(ir.leads); err != nil {
 		return err
 	}
@@ -71,7 +67,7 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 			builder.WithPredicates(predicate.ResourceVersionChangedPredicate{})).
 		// Identities coming and going change the count in status and may unblock a deletion.
 		WatchesRawSource(identityEvents{index: identities, wake: destinationOfIdentity}).
-		WatchesRawSource(source.Channel(reg.relogins, &handler.EnqueueRequestForObject{})).
+		WatchesRawSource(source.Channel(conns.relogins, &handler.EnqueueRequestForObject{})).
 		WithOptions(controller.Options{MaxConcurrentReconciles: 4, RateLimiter: rateLimiter(), SkipNameValidation: &opts.skipNameValidation}).
 		Complete(dr); err != nil {
 		return err

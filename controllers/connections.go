@@ -44,8 +44,8 @@ func (b apiBudget) exhausted(usage func() (used, max int, ok bool)) (bool, int, 
 	return int64(used)*100 >= int64(max)*int64(b.percent), used, max
 }
 
-// registry holds the connection of every Ready destination, keyed by namespace/name.
-type registry struct {
+// connections holds the connection of every Ready destination, keyed by namespace/name.
+type connections struct {
 	mu    sync.RWMutex
 	conns map[types.NamespacedName]*connection
 	// relogins wakes the destination controller when an identity finds its destination's
@@ -53,13 +53,13 @@ type registry struct {
 	relogins chan event.GenericEvent
 }
 
-func newRegistry() *registry {
-	return &registry{conns: map[types.NamespacedName]*connection{}, relogins: make(chan event.GenericEvent, 1024)}
+func newConnections() *connections {
+	return &connections{conns: map[types.NamespacedName]*connection{}, relogins: make(chan event.GenericEvent, 1024)}
 }
 
 // invalidate drops a connection Salesforce stopped accepting and asks the destination
 // controller to log in again (and report the outcome).
-func (r *registry) invalidate(key types.NamespacedName, conn *connection) {
+func (r *connections) invalidate(key types.NamespacedName, conn *connection) {
 	r.mu.Lock()
 	current := r.conns[key] == conn
 	if current {
@@ -78,13 +78,13 @@ func (r *registry) invalidate(key types.NamespacedName, conn *connection) {
 	}
 }
 
-func (r *registry) get(key types.NamespacedName) *connection {
+func (r *connections) get(key types.NamespacedName) *connection {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	return r.conns[key]
 }
 
-func (r *registry) put(key types.NamespacedName, c *connection) {
+func (r *connections) put(key types.NamespacedName, c *connection) {
 	r.mu.Lock()
 	old := r.conns[key]
 	r.conns[key] = c
@@ -94,7 +94,7 @@ func (r *registry) put(key types.NamespacedName, c *connection) {
 	}
 }
 
-func (r *registry) drop(key types.NamespacedName) {
+func (r *connections) drop(key types.NamespacedName) {
 	r.mu.Lock()
 	old := r.conns[key]
 	delete(r.conns, key)
