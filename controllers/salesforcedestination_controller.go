@@ -26,11 +26,11 @@ import (
 type DestinationReconciler struct {
 	client.Client
 	// APIReader reads Secrets straight from the apiserver: they are never cached.
-	APIReader client.Reader
-	Recorder  events.EventRecorder
-	Options   Options
+	APIReader   client.Reader
+	Recorder    events.EventRecorder
+	Options     Options
 	connections *connections
-	metrics   *metrics
+	metrics     *metrics
 	// newClient builds Salesforce clients; tests may point it elsewhere.
 	newClient func(salesforce.Config) (*salesforce.Client, error)
 	// identities counts each destination's identities.

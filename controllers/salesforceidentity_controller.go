@@ -23,12 +23,12 @@ type IdentityReconciler struct {
 	client.Client
 	// APIReader reads the stored object when the loaded one proved stale, and identities in
 	// sync, which the index keeps only in summary.
-	APIReader client.Reader
-	Recorder  events.EventRecorder
-	Options   Options
+	APIReader   client.Reader
+	Recorder    events.EventRecorder
+	Options     Options
 	connections *connections
-	metrics   *metrics
-	now       func() time.Time
+	metrics     *metrics
+	now         func() time.Time
 	// leads guards Lead creates across restarts and lost answers; it also knows when this
 	// process started reconciling, which bounds how long an earlier process's requests may
 	// still land.
