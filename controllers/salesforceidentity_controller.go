@@ -17,6 +17,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	sfv1 "github.com/destinations/salesforce-controller/api/v1alpha1"
+	"github.com/destinations/salesforce-controller/controllers/internal/driftreads"
+	"github.com/destinations/salesforce-controller/controllers/internal/identityindex"
+	"github.com/destinations/salesforce-controller/controllers/internal/leadguard"
+	"github.com/destinations/salesforce-controller/controllers/internal/ownwrites"
 	"github.com/destinations/salesforce-controller/salesforce/mapping"
 )
 
@@ -33,15 +37,15 @@ type IdentityReconciler struct {
 	// leads guards Lead creates across restarts and lost answers; it also knows when this
 	// process started reconciling, which bounds how long an earlier process's requests may
 	// still land.
-	leads *leadCreates
+	leads *leadguard.Guard
 	// drift reads records back for drift checks without holding a worker.
-	drift *driftReads
+	drift *driftreads.Reads
 	// ownWrites keeps the watch events of this process's own state writes from waking the
 	// identity again.
-	ownWrites *ownStateWrites
+	ownWrites *ownwrites.Filter
 	// identities holds identities with work ahead whole, and of those in sync only what
 	// tells whether they still are.
-	identities *identityIndex
+	identities *identityindex.Index
 }
 
 // +kubebuilder:rbac:groups=salesforce.destinations.dev,resources=salesforceidentities,verbs=get;list;watch;patch
@@ -52,7 +56,7 @@ type IdentityReconciler struct {
 // spec, destination and drift schedule are unchanged costs no Salesforce call.
 func (r *IdentityReconciler) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.Result, reterr error) {
 	started := r.now()
-	r.leads.started()
+	r.leads.Started()
 	obj, res, err := r.load(ctx, req.NamespacedName)
 	if obj == nil {
 		r.metrics.observeSync(r.now().Sub(started))
@@ -122,13 +126,13 @@ func (r *IdentityReconciler) Reconcile(ctx context.Context, req ctrl.Request) (r
 // it is in sync and has no work until the returned requeue. An identity with work ahead is
 // the index's copy; one in sync that has work again is read from the API server.
 func (r *IdentityReconciler) load(ctx context.Context, key client.ObjectKey) (*sfv1.SalesforceIdentity, ctrl.Result, error) {
-	view, ok := r.identities.get(key)
+	view, ok := r.identities.Get(key)
 	if !ok {
-		r.drift.forget(key)
+		r.drift.Forget(key)
 		return nil, ctrl.Result{}, nil
 	}
-	if view.object != nil {
-		return view.object.DeepCopy(), ctrl.Result{}, nil
+	if view.Object != nil {
+		return view.Object.DeepCopy(), ctrl.Result{}, nil
 	}
 	if res, still := r.stillInSync(ctx, key.Namespace, view); still {
 		return nil, res, nil
@@ -136,7 +140,7 @@ func (r *IdentityReconciler) load(ctx context.Context, key client.ObjectKey) (*s
 	obj := &sfv1.SalesforceIdentity{}
 	if err := r.APIReader.Get(ctx, key, obj); err != nil {
 		if apierrors.IsNotFound(err) {
-			r.drift.forget(key)
+			r.drift.Forget(key)
 		}
 		return nil, ctrl.Result{}, client.IgnoreNotFound(err)
 	}
@@ -147,19 +151,19 @@ func (r *IdentityReconciler) load(ctx context.Context, key client.ObjectKey) (*s
 // destination is Ready with the settings it was written with, and its drift check is not due.
 // It then returns when the drift check is. The full reconcile would reach the same answer
 // with the same requeue, after reading the identity.
-func (r *IdentityReconciler) stillInSync(ctx context.Context, namespace string, view identityView) (ctrl.Result, bool) {
+func (r *IdentityReconciler) stillInSync(ctx context.Context, namespace string, view identityindex.View) (ctrl.Result, bool) {
 	dest := &sfv1.SalesforceDestination{}
-	if err := r.Get(ctx, client.ObjectKey{Namespace: namespace, Name: view.destination.Value()}, dest); err != nil {
+	if err := r.Get(ctx, client.ObjectKey{Namespace: namespace, Name: view.Destination()}, dest); err != nil {
 		return ctrl.Result{}, false
 	}
 	ready := meta.FindStatusCondition(dest.Status.Conditions, sfv1.ConditionReady)
-	if ready == nil || ready.Status != metav1.ConditionTrue || settingsDigest(dest) != view.settings.Value() {
+	if ready == nil || ready.Status != metav1.ConditionTrue || settingsDigest(dest) != view.Settings() {
 		return ctrl.Result{}, false
 	}
 	interval := driftInterval(dest)
 	var checked *metav1.Time
-	if view.checked != 0 {
-		checked = &metav1.Time{Time: time.Unix(0, view.checked)}
+	if c := view.Checked(); !c.IsZero() {
+		checked = &metav1.Time{Time: c}
 	}
 	now := r.now()
 	if driftCheckDue(checked, interval, now) {

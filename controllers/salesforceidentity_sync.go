@@ -218,7 +218,7 @@ func (s *identitySync) syncLead(ctx context.Context, lp *mapping.LeadPlan) error
 		}
 		s.state.Pending = nil
 	}
-	if wait := s.r.leads.waitForLost(s.obj.UID); wait > 0 {
+	if wait := s.r.leads.WaitForLost(s.obj.UID); wait > 0 {
 		// The same, for a lost answer whose marker could not be written.
 		return &syncFailure{outcome: outcome{reason: sfv1.ReasonSalesforceUnavailable, progressing: true,
 			message: "A create of the Lead got no answer; looking it up by email once requests in flight have ended"},
@@ -237,7 +237,7 @@ func (s *identitySync) syncLead(ctx context.Context, lp *mapping.LeadPlan) error
 	}
 	switch len(live) {
 	case 0:
-		if wait := s.r.leads.holdUntil(s.dest).Sub(s.now); wait > 0 {
+		if wait := s.r.leads.HoldUntil(s.dest).Sub(s.now); wait > 0 {
 			// An earlier controller process may have sent this very create just before it
 			// stopped; wait until that can no longer land, then look again. Nothing for the
 			// user to see: it lasts seconds, once per restart.
@@ -359,7 +359,7 @@ func (s *identitySync) create(ctx context.Context, key string, w salesforce.Reco
 	lead := key == leadKey
 	if lead {
 		// A Lead is found again by email: the destination-wide mark replaces the marker.
-		if err := s.r.leads.beforeCreate(ctx, s.dest); err != nil {
+		if err := s.r.leads.BeforeCreate(ctx, s.dest); err != nil {
 			return "", err
 		}
 	} else {
@@ -373,7 +373,7 @@ func (s *identitySync) create(ctx context.Context, key string, w salesforce.Reco
 	id, err := s.conn.api.Save(ctx, w)
 	answered := err == nil || answeredWithoutCreating(err)
 	if lead {
-		s.r.leads.sent(s.dest, answered)
+		s.r.leads.Sent(s.dest, answered)
 	}
 	if answered {
 		s.state.Pending = nil
@@ -384,7 +384,7 @@ func (s *identitySync) create(ctx context.Context, key string, w salesforce.Reco
 	}
 	// Remembered in memory as well: if the marker's Unanswered time cannot be written, the
 	// marker alone would count the wait from before the create waited for its batch.
-	s.r.leads.lostAnswer(s.obj.UID)
+	s.r.leads.LostAnswer(s.obj.UID)
 	pending.Unanswered = &metav1.Time{Time: s.r.now()}
 	s.state.Pending = pending
 	return "", err
@@ -435,11 +435,11 @@ func (s *identitySync) checkDrift(ctx context.Context, plan mapping.Plan) error 
 	if s.state.VerifyAfter != nil {
 		since = s.state.VerifyAfter.Time
 	}
-	records, err, answered := s.r.drift.result(s.obj, s.conn.api, targets, since)
+	records, err, answered := s.r.drift.Result(client.ObjectKeyFromObject(s.obj), s.obj.UID, describeTargets(targets), since, readTargets(s.conn.api, targets))
 	if !answered {
 		s.quiet = true
 		// The answer queues the identity again; this requeue only covers a lost wake-up.
-		return &syncFailure{requeueAfter: s.r.drift.timeout + time.Minute}
+		return &syncFailure{requeueAfter: s.r.drift.Timeout() + time.Minute}
 	}
 	if err != nil {
 		return err
@@ -584,7 +584,7 @@ func (s *identitySync) persist(ctx context.Context) error {
 		err = s.r.Patch(ctx, s.obj, client.MergeFromWithOptions(patchBase, client.MergeFromWithOptimisticLock{}))
 	}
 	if err == nil {
-		s.r.ownWrites.wrote(s.obj)
+		s.r.ownWrites.Wrote(s.obj)
 		// The answer is the stored object, status included: the status patch diffs against
 		// it (and locks on its resourceVersion).
 		s.obj.DeepCopyInto(s.base)
@@ -788,8 +788,8 @@ func (s *identitySync) pendingWait(p *pendingCreate) time.Duration {
 	if p.Unanswered != nil && p.Unanswered.After(from) {
 		from = p.Unanswered.Time
 	}
-	if started := s.r.leads.startTime(); p.Unanswered == nil && started.After(from) {
+	if started := s.r.leads.StartTime(); p.Unanswered == nil && started.After(from) {
 		from = started
 	}
-	return max(from.Add(s.r.pendingGrace()).Sub(s.now), s.r.leads.waitForLost(s.obj.UID))
+	return max(from.Add(s.r.pendingGrace()).Sub(s.now), s.r.leads.WaitForLost(s.obj.UID))
 }
