@@ -61,9 +61,6 @@ type Listener func(key types.NamespacedName, old, now *View, obj *sfv1.Salesforc
 // cache transform, so a whole identity here is what a cache would hold); summarize decides
 // which identities are in sync.
 func New(lw toolscache.ListerWatcher, trim toolscache.TransformFunc, summarize func(*sfv1.SalesforceIdentity) Summary) *Index {
-	if trim == nil {
-		trim = func(in any) (any, error) { return in, nil }
-	}
 	return &Index{
 		entries:   map[types.NamespacedName]View{},
 		users:     map[types.NamespacedName]int{},
@@ -181,11 +178,8 @@ func (x *Index) Replace(list []any, _ string) error {
 
 // store files an identity as it now is and tells the listeners. The caller holds the lock.
 func (x *Index) store(id *sfv1.SalesforceIdentity) types.NamespacedName {
-	if trimmed, err := x.trim(id); err == nil {
-		if t, ok := trimmed.(*sfv1.SalesforceIdentity); ok {
-			id = t
-		}
-	}
+	trimmed, _ := x.trim(id)
+	id = trimmed.(*sfv1.SalesforceIdentity)
 	key := indexKey(id)
 	now := x.viewOf(id)
 	old, had := x.entries[key]

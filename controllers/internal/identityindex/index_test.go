@@ -116,3 +116,37 @@ func TestIndexTellsChangesAndKeepsOnlyUnsyncedIdentitiesWhole(t *testing.T) {
 		t.Errorf("a late listener heard %v, want [c]", late)
 	}
 }
+
+// A view answers every question, also those that only an identity in sync has answers to:
+// the fast path must not be able to read settings an identity never had.
+func TestViewFacts(t *testing.T) {
+	failing := inSyncIdentity("b")
+	failing.Status.Conditions[0].Status, failing.Status.Conditions[0].Reason = metav1.ConditionFalse, sfv1.ReasonInvalidTraits
+	tests := []struct {
+		name     string
+		obj      *sfv1.SalesforceIdentity
+		ready    Ready
+		settings string
+		checked  time.Time
+	}{
+		{"in sync", inSyncIdentity("a"), Ready{Status: "True", Reason: sfv1.ReasonSynced}, "0123456789abcdef", checkedAt},
+		{"not in sync", failing, Ready{Status: "False", Reason: sfv1.ReasonInvalidTraits}, "", time.Time{}},
+		{"no Ready condition", &sfv1.SalesforceIdentity{ObjectMeta: metav1.ObjectMeta{Namespace: "crm", Name: "c"}}, Ready{Status: "Unknown"}, "", time.Time{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			index := New(nil, trimLastApplied, summarize)
+			_ = index.Add(tt.obj)
+			v, ok := index.Get(types.NamespacedName{Namespace: "crm", Name: tt.obj.Name})
+			if !ok {
+				t.Fatal("not indexed")
+			}
+			if v.Ready() != tt.ready || v.Settings() != tt.settings || !v.Checked().Equal(tt.checked) {
+				t.Errorf("ready %v, settings %q, checked %v; want %v, %q, %v", v.Ready(), v.Settings(), v.Checked(), tt.ready, tt.settings, tt.checked)
+			}
+			if v.Destination() != tt.obj.Spec.DestinationRef.Name {
+				t.Errorf("destination %q, want %q", v.Destination(), tt.obj.Spec.DestinationRef.Name)
+			}
+		})
+	}
+}
