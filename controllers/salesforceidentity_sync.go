@@ -413,7 +413,7 @@ func answeredWithoutCreating(err error) bool {
 }
 
 // checkDrift reads the managed fields back and re-applies those someone changed in Salesforce.
-// The read happens outside this reconcile (see driftReads): the first pass starts it and
+// The read happens outside this reconcile (see internal/driftreads): the first pass starts it and
 // returns quietly, the pass its answer wakes compares and corrects.
 func (s *identitySync) checkDrift(ctx context.Context, plan mapping.Plan) error {
 	var writes []plannedWrite
