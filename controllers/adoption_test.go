@@ -16,6 +16,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
 
 	sfv1 "github.com/destinations/salesforce-controller/api/v1alpha1"
+	"github.com/destinations/salesforce-controller/controllers/internal/leadguard"
+	"github.com/destinations/salesforce-controller/controllers/internal/ownwrites"
 	"github.com/destinations/salesforce-controller/salesforce"
 	"github.com/destinations/salesforce-controller/salesforce/emulator"
 	"github.com/destinations/salesforce-controller/salesforce/mapping"
@@ -79,9 +81,9 @@ func TestFoundLostCreateIsRecordedBeforeItIsUpdated(t *testing.T) {
 	if err := c.Get(ctx, client.ObjectKeyFromObject(obj), obj); err != nil {
 		t.Fatal(err)
 	}
-	r := &IdentityReconciler{Client: c, APIReader: c, ownWrites: &ownStateWrites{}, now: time.Now,
+	r := &IdentityReconciler{Client: c, APIReader: c, ownWrites: &ownwrites.Filter{}, now: time.Now,
 		Options: Options{SalesforceTimeout: time.Second}}
-	r.leads = newLeadCreates(nil, r.pendingGrace(), time.Now)
+	r.leads = leadguard.New(nil, r.pendingGrace(), time.Now)
 	s := &identitySync{r: r, obj: obj, base: obj.DeepCopy(), state: st, now: now,
 		ext:  salesforceExternal{api: journaledAPI{orgAPI: directAPI{client: sf}, j: j}, client: sf},
 		done: map[string]sfv1.RecordOperation{}}

@@ -7,9 +7,10 @@
 // this order:
 //
 //  1. Watch. setup.go wires both controllers. Identities are not cached by the manager: the
-//     identity index (identityindex.go) lists and watches them, keeps those with work ahead
-//     whole and of those in sync only a summary, and queues a reconcile for the changes the
-//     wake rule in setup.go lets through (never the controller's own state writes).
+//     identity index (internal/identityindex; its summary of an identity in sync comes from
+//     identityindex.go) lists and watches them, keeps those with work ahead whole and of
+//     those in sync only a summary, and queues a reconcile for the changes the wake rule in
+//     setup.go lets through (never the controller's own state writes: internal/ownwrites).
 //  2. Load and skeleton. salesforceidentity_controller.go: Reconcile loads the identity (an
 //     identity in sync whose check is not due ends here, from the index alone), defers the
 //     one status patch, takes the deletion branch or adds the finalizer, and runs the sync.
@@ -30,10 +31,10 @@
 //     transient); salesforceidentity_status.go builds status.records, the conditions
 //     (conditions.go) and events from it, and writes the status once.
 //
-// The optimisations each live behind a small API of their own, not in the reconcile: the
-// identity index (memory), the own-write filter (no wake-up for our own writes), the drift
-// reads (read-backs that wait for their batch without holding a worker, driftreads.go) and
-// the Lead-create guard (no duplicate Lead across restarts, leadcreates.go).
+// The optimisations each live in a small package of their own under internal/, not in the
+// reconcile: the identity index (memory), the own-write filter (no wake-up for our own
+// writes), the drift reads (read-backs that wait for their batch without holding a worker)
+// and the Lead-create guard (no duplicate Lead across restarts without a write per Lead).
 //
 // The destination's path is shorter: salesforcedestination_controller.go reads the Secret
 // (credentials.go), logs in, and publishes the connection that identities use.

@@ -8,6 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	sfv1 "github.com/destinations/salesforce-controller/api/v1alpha1"
+	"github.com/destinations/salesforce-controller/controllers/internal/identityindex"
 )
 
 func identityWithReady(status metav1.ConditionStatus, reason string) *sfv1.SalesforceIdentity {
@@ -36,20 +37,20 @@ func TestIdentityGaugeFollowsIndexChanges(t *testing.T) {
 	tests := []struct {
 		name   string
 		events []event
-		want   map[identityCondition]float64
+		want   map[identityindex.Ready]float64
 	}{
 		{"a new identity counts as Unknown", []event{{add: named("a", fresh)}},
-			map[identityCondition]float64{{status: "Unknown"}: 1}},
+			map[identityindex.Ready]float64{{Status: "Unknown"}: 1}},
 		{"becoming Ready moves it", []event{{add: named("a", fresh)}, {add: named("a", synced)}},
-			map[identityCondition]float64{{status: "Unknown"}: 0, {status: "True", reason: sfv1.ReasonSynced}: 1}},
+			map[identityindex.Ready]float64{{Status: "Unknown"}: 0, {Status: "True", Reason: sfv1.ReasonSynced}: 1}},
 		{"an update within a bucket changes nothing", []event{{add: named("a", synced)}, {add: named("a", synced)}},
-			map[identityCondition]float64{{status: "True", reason: sfv1.ReasonSynced}: 1}},
+			map[identityindex.Ready]float64{{Status: "True", Reason: sfv1.ReasonSynced}: 1}},
 		{"a new reason is a new bucket", []event{{add: named("a", synced)}, {add: named("a", failing)}},
-			map[identityCondition]float64{{status: "True", reason: sfv1.ReasonSynced}: 0, {status: "False", reason: sfv1.ReasonInvalidTraits}: 1}},
+			map[identityindex.Ready]float64{{Status: "True", Reason: sfv1.ReasonSynced}: 0, {Status: "False", Reason: sfv1.ReasonInvalidTraits}: 1}},
 		{"deletion, also one the watch missed, leaves the count",
 			[]event{{add: named("a", synced)}, {add: named("b", failing)}, {add: named("c", failing)},
 				{remove: named("a", synced)}, {remove: named("b", failing)}, {relist: []*sfv1.SalesforceIdentity{named("d", fresh)}}},
-			map[identityCondition]float64{{status: "True", reason: sfv1.ReasonSynced}: 0, {status: "False", reason: sfv1.ReasonInvalidTraits}: 0, {status: "Unknown"}: 1}},
+			map[identityindex.Ready]float64{{Status: "True", Reason: sfv1.ReasonSynced}: 0, {Status: "False", Reason: sfv1.ReasonInvalidTraits}: 0, {Status: "Unknown"}: 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -72,7 +73,7 @@ func TestIdentityGaugeFollowsIndexChanges(t *testing.T) {
 			}
 			for bucket, want := range tt.want {
 				var got dto.Metric
-				if err := m.identities.WithLabelValues(bucket.status, bucket.reason).Write(&got); err != nil {
+				if err := m.identities.WithLabelValues(bucket.Status, bucket.Reason).Write(&got); err != nil {
 					t.Fatal(err)
 				}
 				if got.GetGauge().GetValue() != want {

@@ -3,7 +3,6 @@ package controllers
 import (
 	"context"
 	"runtime"
-	"slices"
 	"testing"
 	"time"
 
@@ -13,6 +12,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 
 	sfv1 "github.com/destinations/salesforce-controller/api/v1alpha1"
+	"github.com/destinations/salesforce-controller/controllers/internal/identityindex"
+	"github.com/destinations/salesforce-controller/controllers/internal/ownwrites"
 )
 
 const testSettings = "0123456789abcdef"
@@ -75,85 +76,16 @@ func TestInSyncState(t *testing.T) {
 			obj := inSyncIdentity("a")
 			tt.change(obj)
 			v := viewOf(obj)
-			if v.inSync != tt.want {
-				t.Fatalf("inSync = %v, want %v", v.inSync, tt.want)
+			if v.InSync != tt.want {
+				t.Fatalf("inSync = %v, want %v", v.InSync, tt.want)
 			}
-			if (v.object == nil) != tt.want {
-				t.Errorf("object kept = %v; an identity is kept whole exactly when it is not in sync", v.object != nil)
+			if (v.Object == nil) != tt.want {
+				t.Errorf("object kept = %v; an identity is kept whole exactly when it is not in sync", v.Object != nil)
 			}
-			if tt.want && (v.settings.Value() != testSettings || v.checked != at.UnixNano()) {
-				t.Errorf("settings %q, checked %d: the facts the fast path needs are missing", v.settings.Value(), v.checked)
+			if tt.want && (v.Settings() != testSettings || !v.Checked().Equal(at.Time)) {
+				t.Errorf("settings %q, checked %v: the facts the fast path needs are missing", v.Settings(), v.Checked())
 			}
 		})
-	}
-}
-
-// change is one thing the index heard, reduced to what listeners saw.
-type change struct {
-	key      string
-	old, now bool
-	whole    bool
-}
-
-func TestIndexTellsChangesAndKeepsOnlyUnsyncedIdentitiesWhole(t *testing.T) {
-	index := newIdentityIndex(nil)
-	var heard []change
-	index.listen(func(key types.NamespacedName, old, now *identityView, _ *sfv1.SalesforceIdentity) {
-		heard = append(heard, change{key: key.Name, old: old != nil, now: now != nil, whole: now != nil && now.object != nil})
-	})
-	fresh := inSyncIdentity("a")
-	fresh.Status = sfv1.SalesforceIdentityStatus{}
-	fresh.Annotations = map[string]string{lastAppliedAnnotation: "{}"}
-	other := inSyncIdentity("b")
-	other.Spec.DestinationRef.Name = "staging"
-
-	_ = index.Add(fresh)
-	got, _ := index.get(types.NamespacedName{Namespace: "crm", Name: "a"})
-	if got.object == nil || got.object.Annotations[lastAppliedAnnotation] != "" {
-		t.Fatalf("a new identity is kept whole and trimmed like a cached one: %+v", got.object)
-	}
-	_ = index.Update(inSyncIdentity("a"))
-	_ = index.Add(other)
-	if got, _ := index.get(types.NamespacedName{Namespace: "crm", Name: "a"}); got.object != nil || !got.inSync {
-		t.Errorf("an identity in sync is still kept whole")
-	}
-	if n := index.usersOf(types.NamespacedName{Namespace: "crm", Name: "prod"}); n != 1 {
-		t.Errorf("prod has %d identities, want 1", n)
-	}
-	if keys := index.keysOf(types.NamespacedName{Namespace: "crm", Name: "staging"}); !slices.Equal(keys, []types.NamespacedName{{Namespace: "crm", Name: "b"}}) {
-		t.Errorf("staging's identities: %v", keys)
-	}
-	// A relist that lacks a: it was deleted while the watch was down.
-	if err := index.Replace([]any{inSyncIdentity("c"), other}, "20"); err != nil {
-		t.Fatal(err)
-	}
-	if err := index.waitForSync(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	_ = index.Delete(other)
-	if n := index.usersOf(types.NamespacedName{Namespace: "crm", Name: "prod"}); n != 1 {
-		t.Errorf("after the relist prod has %d identities, want 1 (c)", n)
-	}
-	if n := index.usersOf(types.NamespacedName{Namespace: "crm", Name: "staging"}); n != 0 {
-		t.Errorf("after deleting b staging has %d identities", n)
-	}
-	want := []change{
-		{key: "a", now: true, whole: true}, {key: "a", old: true, now: true}, {key: "b", now: true},
-		{key: "c", now: true}, {key: "b", old: true, now: true}, {key: "a", old: true}, {key: "b", old: true},
-	}
-	if !slices.Equal(heard, want) {
-		t.Errorf("listeners heard\n%v\nwant\n%v", heard, want)
-	}
-
-	// A listener that comes late hears of every identity already known, as new ones.
-	var late []string
-	index.listen(func(key types.NamespacedName, old, _ *identityView, _ *sfv1.SalesforceIdentity) {
-		if old == nil {
-			late = append(late, key.Name)
-		}
-	})
-	if !slices.Equal(late, []string{"c"}) {
-		t.Errorf("a late listener heard %v, want [c]", late)
 	}
 }
 
@@ -192,7 +124,7 @@ func TestIdentityWakes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := wakes(&ownStateWrites{}, tt.old, tt.new); got != tt.want {
+			if got := woken(&ownwrites.Filter{}, tt.old, tt.new); got != tt.want {
 				t.Errorf("wakes = %v; want %v", got, tt.want)
 			}
 		})
@@ -206,10 +138,10 @@ func TestIdentityWakesSkipOwnWrites(t *testing.T) {
 		o.Namespace, o.Name, o.ResourceVersion, o.Annotations = "ns", "alex", rv, annotations
 		return o
 	}
-	own := &ownStateWrites{}
-	own.wrote(identity("7", nil))
+	own := &ownwrites.Filter{}
+	own.Wrote(identity("7", nil))
 	update := func(rv string) bool {
-		return wakes(own, identity("6", nil), identity(rv, map[string]string{sfv1.AnnotationState: synced}))
+		return woken(own, identity("6", nil), identity(rv, map[string]string{sfv1.AnnotationState: synced}))
 	}
 	if update("7") {
 		t.Error("the event of our own state write woke the identity")
@@ -217,15 +149,15 @@ func TestIdentityWakesSkipOwnWrites(t *testing.T) {
 	if !update("7") {
 		t.Error("a second event with the same version is not ours any more, yet it was skipped")
 	}
-	own.wrote(identity("9", nil))
+	own.Wrote(identity("9", nil))
 	if !update("8") {
 		t.Error("a state change by someone else (another version) was skipped")
 	}
 }
 
-// wakes runs an update through the identity controller's wake rule as the index would.
-func wakes(own *ownStateWrites, old, obj *sfv1.SalesforceIdentity) bool {
-	var ov, nv *identityView
+// woken runs an update through the identity controller's wake rule as the index would.
+func woken(own *ownwrites.Filter, old, obj *sfv1.SalesforceIdentity) bool {
+	var ov, nv *identityindex.View
 	key := types.NamespacedName{Namespace: "ns", Name: "alex"}
 	if old != nil {
 		v := viewOf(old)
@@ -235,16 +167,24 @@ func wakes(own *ownStateWrites, old, obj *sfv1.SalesforceIdentity) bool {
 		v := viewOf(obj)
 		nv = &v
 	}
-	return len(own.wakes(key, ov, nv, obj)) > 0
+	return len(wakes(own)(key, ov, nv, obj)) > 0
+}
+
+// viewOf is what the manager's identity index keeps of obj.
+func viewOf(obj *sfv1.SalesforceIdentity) identityindex.View {
+	index := newIdentityIndex(nil)
+	_ = index.Add(obj)
+	v, _ := index.Get(types.NamespacedName{Namespace: obj.Namespace, Name: obj.Name})
+	return v
 }
 
 func TestDestinationOfIdentity(t *testing.T) {
 	live, deleting := viewOf(inSyncIdentity("a")), viewOf(inSyncIdentity("a"))
-	deleting.deleting = true
+	deleting.Deleting = true
 	key := types.NamespacedName{Namespace: "crm", Name: "a"}
 	tests := []struct {
 		name     string
-		old, now *identityView
+		old, now *identityindex.View
 		want     bool
 	}{
 		{"an identity comes", nil, &live, true},
@@ -334,7 +274,7 @@ func BenchmarkIndexedIdentity(b *testing.B) {
 	for b.Loop() {
 		index := newIdentityIndex(nil)
 		perIdentity := heapPerIdentity(b, decoder, raw, func(decoded kruntime.Object) error { return index.Add(decoded) })
-		if v, _ := index.get(types.NamespacedName{Namespace: "crm", Name: "id-00000"}); !v.inSync {
+		if v, _ := index.Get(types.NamespacedName{Namespace: "crm", Name: "id-00000"}); !v.InSync {
 			b.Fatal("the benchmark's identities are not in sync: it would measure whole objects")
 		}
 		b.ReportMetric(perIdentity, "B/identity")

@@ -11,6 +11,7 @@ import (
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	sfv1 "github.com/destinations/salesforce-controller/api/v1alpha1"
+	"github.com/destinations/salesforce-controller/controllers/internal/identityindex"
 	"github.com/destinations/salesforce-controller/salesforce"
 )
 
@@ -26,9 +27,6 @@ type metrics struct {
 	batchRecords *prometheus.HistogramVec
 	identities   *prometheus.GaugeVec
 }
-
-// identityCondition is the bucket of salesforce_identities an identity counts in.
-type identityCondition struct{ status, reason string }
 
 var (
 	metricsOnce   sync.Once
@@ -129,21 +127,21 @@ func (m *metrics) observeSync(elapsed time.Duration) {
 // countIdentities keeps salesforce_identities from the identity index's changes: a move
 // between buckets is one decrement and one increment, so the count holds nothing per identity
 // and includes identities no reconcile has reached yet. The index tells one change at a time.
-func (m *metrics) countIdentities(index *identityIndex) {
+func (m *metrics) countIdentities(index *identityindex.Index) {
 	m.identities.Reset() // a previous manager in this process counted into the same series
-	index.listen(m.moveIdentity)
+	index.Listen(m.moveIdentity)
 }
 
-func (m *metrics) moveIdentity(_ types.NamespacedName, from, to *identityView, _ *sfv1.SalesforceIdentity) {
-	if from != nil && to != nil && from.ready == to.ready {
+func (m *metrics) moveIdentity(_ types.NamespacedName, from, to *identityindex.View, _ *sfv1.SalesforceIdentity) {
+	if from != nil && to != nil && from.Ready() == to.Ready() {
 		return
 	}
 	if from != nil {
-		prev := from.ready.Value()
-		m.identities.WithLabelValues(prev.status, prev.reason).Dec()
+		prev := from.Ready()
+		m.identities.WithLabelValues(prev.Status, prev.Reason).Dec()
 	}
 	if to != nil {
-		next := to.ready.Value()
-		m.identities.WithLabelValues(next.status, next.reason).Inc()
+		next := to.Ready()
+		m.identities.WithLabelValues(next.Status, next.Reason).Inc()
 	}
 }

@@ -7,7 +7,13 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	sfv1 "github.com/destinations/salesforce-controller/api/v1alpha1"
+	"github.com/destinations/salesforce-controller/controllers/internal/leadguard"
 )
+
+// clock is a settable time source.
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
 
 // A create may wait for its batch before it is sent, so the wait for a lost answer counts
 // from when it came back unanswered, also when that time could not be written down.
@@ -32,12 +38,12 @@ func TestPendingWait(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			clk := &clock{t: start}
 			r := &IdentityReconciler{Options: Options{SalesforceTimeout: timeout}}
-			r.leads = newLeadCreates(nil, r.pendingGrace(), clk.now)
-			r.leads.started() // this process began reconciling at start
+			r.leads = leadguard.New(nil, r.pendingGrace(), clk.now)
+			r.leads.Started() // this process began reconciling at start
 			obj := &sfv1.SalesforceIdentity{ObjectMeta: metav1.ObjectMeta{UID: "id-1"}}
 			if tt.lostHere > 0 {
 				clk.t = start.Add(tt.lostHere)
-				r.leads.lostAnswer(obj.UID)
+				r.leads.LostAnswer(obj.UID)
 			}
 			clk.t = start.Add(tt.now)
 			s := &identitySync{r: r, obj: obj, now: clk.t}

@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 
 	sfv1 "github.com/destinations/salesforce-controller/api/v1alpha1"
+	"github.com/destinations/salesforce-controller/controllers/internal/ownwrites"
 )
 
 // A state write that meets a spec edit made after the reconcile read the object is retried on
@@ -47,7 +48,7 @@ func TestPersistRetriesOnAConcurrentSpecEdit(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			r := &IdentityReconciler{Client: c, APIReader: c, ownWrites: &ownStateWrites{}}
+			r := &IdentityReconciler{Client: c, APIReader: c, ownWrites: &ownwrites.Filter{}}
 			s := &identitySync{r: r, obj: seen, base: seen.DeepCopy(), generation: seen.Generation,
 				state: syncState{Records: []managedRecord{{Key: "externalId/0", Type: "Account", ID: "0015g00000AbCdEAAZ", Created: true}}}}
 			if err := s.saveState(ctx); err != nil {

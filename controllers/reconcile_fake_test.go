@@ -21,6 +21,9 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	sfv1 "github.com/destinations/salesforce-controller/api/v1alpha1"
+	"github.com/destinations/salesforce-controller/controllers/internal/driftreads"
+	"github.com/destinations/salesforce-controller/controllers/internal/leadguard"
+	"github.com/destinations/salesforce-controller/controllers/internal/ownwrites"
 	"github.com/destinations/salesforce-controller/salesforce"
 )
 
@@ -63,8 +66,8 @@ func newFakeWorld(t *testing.T, ext *fakeExternal, dest *sfv1.SalesforceDestinat
 	conns.put(client.ObjectKeyFromObject(dest), &connection{external: journaledExternal{ext, w.journal}, uid: dest.UID, login: loginKey(dest)})
 	w.r = &IdentityReconciler{Client: w.c, APIReader: w.c, Recorder: w.events, Options: Options{SalesforceTimeout: time.Second},
 		connections: conns, metrics: newMetrics(), now: clk, identities: newIdentityIndex(nil),
-		ownWrites: &ownStateWrites{}, drift: newDriftReads(time.Minute, clk)}
-	w.r.leads = newLeadCreates(w.c, w.r.pendingGrace(), clk)
+		ownWrites: &ownwrites.Filter{}, drift: driftreads.New(time.Minute, clk)}
+	w.r.leads = leadguard.New(w.c, w.r.pendingGrace(), clk)
 	for _, id := range identities {
 		w.index(id.Name)
 	}
@@ -418,7 +421,7 @@ func TestReconcileInSyncAndDriftAgainstFakeExternal(t *testing.T) {
 		t.Fatal(err)
 	}
 	select {
-	case <-w.r.drift.wake: // the read was answered
+	case <-w.r.drift.Wakes(): // the read was answered
 	case <-time.After(10 * time.Second):
 		t.Fatal("the drift read never answered")
 	}

@@ -18,6 +18,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	sfv1 "github.com/destinations/salesforce-controller/api/v1alpha1"
+	"github.com/destinations/salesforce-controller/controllers/internal/identityindex"
 	"github.com/destinations/salesforce-controller/salesforce"
 )
 
@@ -34,12 +35,12 @@ type DestinationReconciler struct {
 	// newClient builds Salesforce clients; tests may point it elsewhere.
 	newClient func(salesforce.Config) (*salesforce.Client, error)
 	// identities counts each destination's identities.
-	identities *identityIndex
+	identities *identityindex.Index
 }
 
 // newDestinationReconciler wires the destination reconciler. It logs destinations in and
 // keeps their connections for the identity reconciler.
-func newDestinationReconciler(mgr ctrl.Manager, opts Options, conns *connections, m *metrics, identities *identityIndex) *DestinationReconciler {
+func newDestinationReconciler(mgr ctrl.Manager, opts Options, conns *connections, m *metrics, identities *identityindex.Index) *DestinationReconciler {
 	return &DestinationReconciler{
 		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(),
 		Recorder: mgr.GetEventRecorder("salesforce-destination"), Options: opts,
@@ -219,7 +220,7 @@ func (r *DestinationReconciler) reconcileDelete(ctx context.Context, dest *sfv1.
 }
 
 func (r *DestinationReconciler) countIdentities(_ context.Context, dest *sfv1.SalesforceDestination) (int, error) {
-	return r.identities.usersOf(client.ObjectKeyFromObject(dest)), nil
+	return r.identities.UsersOf(client.ObjectKeyFromObject(dest)), nil
 }
 
 func budgetPercent(dest *sfv1.SalesforceDestination) int32 {

@@ -9,6 +9,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	sfv1 "github.com/destinations/salesforce-controller/api/v1alpha1"
 	"github.com/destinations/salesforce-controller/salesforce"
@@ -90,7 +91,7 @@ func (s *identitySync) updateKnownLead(ctx context.Context, lp *mapping.LeadPlan
 // awaitLostLead holds the lookup while a create of this Lead whose answer was lost may still
 // land; once it cannot, the lookup finds it if it did.
 func (s *identitySync) awaitLostLead() error {
-	wait := s.r.leads.waitForLost(s.obj.UID) // a lost answer whose marker could not be written
+	wait := s.r.leads.WaitForLost(s.obj.UID) // a lost answer whose marker could not be written
 	if p := s.state.Pending; p != nil && p.Key == leadKey {
 		wait = max(wait, s.pendingWait(p))
 		if wait <= 0 {
@@ -109,7 +110,7 @@ func (s *identitySync) awaitLostLead() error {
 // this very create just before it stopped; until that can no longer land the create waits,
 // quietly: it lasts seconds, once per restart.
 func (s *identitySync) createLead(ctx context.Context, lp *mapping.LeadPlan) error {
-	if wait := s.r.leads.holdUntil(s.dest).Sub(s.now); wait > 0 {
+	if wait := s.r.leads.HoldUntil(s.dest).Sub(s.now); wait > 0 {
 		return waitQuietly(wait)
 	}
 	id, err := s.create(ctx, leadKey, "Lead", lp.LeadFields)
@@ -224,7 +225,7 @@ func (s *identitySync) create(ctx context.Context, key, sobject string, fields m
 	pending := &pendingCreate{Key: key, Type: sobject, Since: metav1.Time{Time: s.now}}
 	lead := key == leadKey
 	if lead {
-		if err := s.r.leads.beforeCreate(ctx, s.dest); err != nil {
+		if err := s.r.leads.BeforeCreate(ctx, s.dest); err != nil {
 			return "", err
 		}
 	} else {
@@ -237,7 +238,7 @@ func (s *identitySync) create(ctx context.Context, key, sobject string, fields m
 	}
 	id, lost, err := s.ext.Create(ctx, sobject, fields)
 	if lead {
-		s.r.leads.sent(s.dest, !lost)
+		s.r.leads.Sent(s.dest, !lost)
 	}
 	if !lost {
 		s.state.Pending = nil
@@ -248,7 +249,7 @@ func (s *identitySync) create(ctx context.Context, key, sobject string, fields m
 	}
 	// Remembered in memory as well: if the marker's Unanswered time cannot be written, the
 	// marker alone would count the wait from before the create waited for its batch.
-	s.r.leads.lostAnswer(s.obj.UID)
+	s.r.leads.LostAnswer(s.obj.UID)
 	pending.Unanswered = &metav1.Time{Time: s.r.now()}
 	s.state.Pending = pending
 	return "", err
@@ -301,14 +302,14 @@ func (s *identitySync) pendingWait(p *pendingCreate) time.Duration {
 	if p.Unanswered != nil && p.Unanswered.After(from) {
 		from = p.Unanswered.Time
 	}
-	if started := s.r.leads.startTime(); p.Unanswered == nil && started.After(from) {
+	if started := s.r.leads.StartTime(); p.Unanswered == nil && started.After(from) {
 		from = started
 	}
-	return max(from.Add(s.r.pendingGrace()).Sub(s.now), s.r.leads.waitForLost(s.obj.UID))
+	return max(from.Add(s.r.pendingGrace()).Sub(s.now), s.r.leads.WaitForLost(s.obj.UID))
 }
 
 // checkDrift reads the managed fields back and re-applies those someone changed in Salesforce.
-// The read happens outside this reconcile (see driftReads): the first pass starts it and
+// The read happens outside this reconcile (see internal/driftreads): the first pass starts it and
 // returns quietly, the pass its answer wakes compares and corrects.
 func (s *identitySync) checkDrift(ctx context.Context, plan mapping.Plan) error {
 	var writes []plannedWrite
@@ -330,11 +331,11 @@ func (s *identitySync) checkDrift(ctx context.Context, plan mapping.Plan) error 
 		since = s.state.VerifyAfter.Time
 	}
 	ext := s.ext
-	records, err, answered := s.r.drift.result(s.obj, describeReads(reads), since,
+	records, err, answered := s.r.drift.Result(client.ObjectKeyFromObject(s.obj), s.obj.UID, describeReads(reads), since,
 		func(ctx context.Context) ([]salesforce.Record, error) { return ext.ObserveFields(ctx, reads) })
 	if !answered {
 		// The answer queues the identity again; this requeue only covers a lost wake-up.
-		return waitQuietly(s.r.drift.timeout + time.Minute)
+		return waitQuietly(s.r.drift.Timeout() + time.Minute)
 	}
 	if err != nil {
 		return err

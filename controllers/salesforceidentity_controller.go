@@ -15,6 +15,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	sfv1 "github.com/destinations/salesforce-controller/api/v1alpha1"
+	"github.com/destinations/salesforce-controller/controllers/internal/driftreads"
+	"github.com/destinations/salesforce-controller/controllers/internal/identityindex"
+	"github.com/destinations/salesforce-controller/controllers/internal/leadguard"
+	"github.com/destinations/salesforce-controller/controllers/internal/ownwrites"
 	"github.com/destinations/salesforce-controller/salesforce/mapping"
 )
 
@@ -32,28 +36,28 @@ type IdentityReconciler struct {
 	// leads guards Lead creates across restarts and lost answers; it also knows when this
 	// process started reconciling, which bounds how long an earlier process's requests may
 	// still land.
-	leads *leadCreates
+	leads *leadguard.Guard
 	// drift reads records back for drift checks without holding a worker.
-	drift *driftReads
+	drift *driftreads.Reads
 	// ownWrites keeps the watch events of this process's own state writes from waking the
 	// identity again.
-	ownWrites *ownStateWrites
+	ownWrites *ownwrites.Filter
 	// identities holds identities with work ahead whole, and of those in sync only what
 	// tells whether they still are.
-	identities *identityIndex
+	identities *identityindex.Index
 }
 
 // newIdentityReconciler wires the reconciler and its helpers. The destination reconciler
 // shares the logged-in connections, the metrics and the identity index.
-func newIdentityReconciler(mgr ctrl.Manager, opts Options, conns *connections, m *metrics, identities *identityIndex) *IdentityReconciler {
+func newIdentityReconciler(mgr ctrl.Manager, opts Options, conns *connections, m *metrics, identities *identityindex.Index) *IdentityReconciler {
 	r := &IdentityReconciler{
 		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("salesforce-identity"),
 		Options: opts, connections: conns, metrics: m, now: time.Now, identities: identities,
-		ownWrites: &ownStateWrites{},
+		ownWrites: &ownwrites.Filter{},
 		// A read waits for its batch, a login and the call itself.
-		drift: newDriftReads(2*opts.SalesforceTimeout+time.Minute, time.Now),
+		drift: driftreads.New(2*opts.SalesforceTimeout+time.Minute, time.Now),
 	}
-	r.leads = newLeadCreates(mgr.GetClient(), r.pendingGrace(), time.Now)
+	r.leads = leadguard.New(mgr.GetClient(), r.pendingGrace(), time.Now)
 	return r
 }
 
@@ -66,7 +70,7 @@ func newIdentityReconciler(mgr ctrl.Manager, opts Options, conns *connections, m
 func (r *IdentityReconciler) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.Result, reterr error) {
 	started := r.now()
 	defer func() { r.metrics.observeSync(r.now().Sub(started)) }()
-	r.leads.started()
+	r.leads.Started()
 	obj, res, err := r.load(ctx, req.NamespacedName)
 	if obj == nil {
 		return res, err
@@ -99,13 +103,13 @@ func (r *IdentityReconciler) Reconcile(ctx context.Context, req ctrl.Request) (r
 // it is in sync and has no work until the returned requeue. An identity with work ahead is
 // the index's copy; one in sync that has work again is read from the API server.
 func (r *IdentityReconciler) load(ctx context.Context, key client.ObjectKey) (*sfv1.SalesforceIdentity, ctrl.Result, error) {
-	view, ok := r.identities.get(key)
+	view, ok := r.identities.Get(key)
 	if !ok {
-		r.drift.forget(key)
+		r.drift.Forget(key)
 		return nil, ctrl.Result{}, nil
 	}
-	if view.object != nil {
-		return view.object.DeepCopy(), ctrl.Result{}, nil
+	if view.Object != nil {
+		return view.Object.DeepCopy(), ctrl.Result{}, nil
 	}
 	if res, still := r.stillInSync(ctx, key.Namespace, view); still {
 		return nil, res, nil
@@ -113,7 +117,7 @@ func (r *IdentityReconciler) load(ctx context.Context, key client.ObjectKey) (*s
 	obj := &sfv1.SalesforceIdentity{}
 	if err := r.APIReader.Get(ctx, key, obj); err != nil {
 		if apierrors.IsNotFound(err) {
-			r.drift.forget(key)
+			r.drift.Forget(key)
 		}
 		return nil, ctrl.Result{}, client.IgnoreNotFound(err)
 	}
@@ -124,9 +128,9 @@ func (r *IdentityReconciler) load(ctx context.Context, key client.ObjectKey) (*s
 // destination is Ready with the settings it was written with, and decide finds no step. The
 // full reconcile would reach the same answer with the same requeue, after reading the
 // identity.
-func (r *IdentityReconciler) stillInSync(ctx context.Context, namespace string, view identityView) (ctrl.Result, bool) {
+func (r *IdentityReconciler) stillInSync(ctx context.Context, namespace string, view identityindex.View) (ctrl.Result, bool) {
 	dest := &sfv1.SalesforceDestination{}
-	if err := r.Get(ctx, client.ObjectKey{Namespace: namespace, Name: view.destination.Value()}, dest); err != nil {
+	if err := r.Get(ctx, client.ObjectKey{Namespace: namespace, Name: view.Destination()}, dest); err != nil {
 		return ctrl.Result{}, false
 	}
 	ready := meta.FindStatusCondition(dest.Status.Conditions, sfv1.ConditionReady)
@@ -134,10 +138,10 @@ func (r *IdentityReconciler) stillInSync(ctx context.Context, namespace string, 
 		return ctrl.Result{}, false
 	}
 	var checked *metav1.Time
-	if view.checked != 0 {
-		checked = &metav1.Time{Time: time.Unix(0, view.checked)}
+	if c := view.Checked(); !c.IsZero() {
+		checked = &metav1.Time{Time: c}
 	}
-	next := decide(syncFacts{written: view.inSync && settingsDigest(dest) == view.settings.Value(),
+	next := decide(syncFacts{written: view.InSync && settingsDigest(dest) == view.Settings(),
 		checked: checked, interval: driftInterval(dest)}, r.now())
 	return ctrl.Result{RequeueAfter: next.requeueAfter}, next.step == stepNone
 }

@@ -230,7 +230,7 @@ func (s *identitySync) saveState(ctx context.Context) error {
 		err = s.r.Patch(ctx, s.obj, client.MergeFromWithOptions(patchBase, client.MergeFromWithOptimisticLock{}))
 	}
 	if err == nil {
-		s.r.ownWrites.wrote(s.obj)
+		s.r.ownWrites.Wrote(s.obj)
 		// The answer is the stored object, status included: the status patch diffs against
 		// it (and locks on its resourceVersion).
 		s.obj.DeepCopyInto(s.base)

@@ -3,7 +3,6 @@ package controllers
 import (
 	"context"
 	"strings"
-	"sync"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -22,6 +21,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	sfv1 "github.com/destinations/salesforce-controller/api/v1alpha1"
+	"github.com/destinations/salesforce-controller/controllers/internal/identityindex"
+	"github.com/destinations/salesforce-controller/controllers/internal/ownwrites"
 	"github.com/destinations/salesforce-controller/salesforce"
 	"github.com/destinations/salesforce-controller/salesforce/batch"
 )
@@ -47,7 +48,7 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 	if err != nil {
 		return err
 	}
-	identities := newIdentityIndex(identityListWatch(watcher))
+	identities := newIdentityIndex(identityindex.ListWatch(watcher))
 	if err := mgr.Add(identities); err != nil {
 		return err
 	}
@@ -66,7 +67,7 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 		WatchesMetadata(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(dr.destinationsForSecret),
 			builder.WithPredicates(predicate.ResourceVersionChangedPredicate{})).
 		// Identities coming and going change the count in status and may unblock a deletion.
-		WatchesRawSource(identityEvents{index: identities, wake: destinationOfIdentity}).
+		WatchesRawSource(identities.Events(destinationOfIdentity)).
 		WatchesRawSource(source.Channel(conns.relogins, &handler.EnqueueRequestForObject{})).
 		WithOptions(controller.Options{MaxConcurrentReconciles: 4, RateLimiter: rateLimiter(), SkipNameValidation: &opts.skipNameValidation}).
 		Complete(dr); err != nil {
@@ -75,10 +76,10 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("salesforceidentity").
-		WatchesRawSource(identityEvents{index: identities, wake: ir.ownWrites.wakes}).
+		WatchesRawSource(identities.Events(wakes(ir.ownWrites))).
 		Watches(&sfv1.SalesforceDestination{}, handler.EnqueueRequestsFromMapFunc(ir.identitiesForDestination),
 			builder.WithPredicates(destinationReadyOrSpecChanged())).
-		WatchesRawSource(source.Channel(ir.drift.wake, &handler.EnqueueRequestForObject{})).
+		WatchesRawSource(source.Channel(ir.drift.Wakes(), &handler.EnqueueRequestForObject{})).
 		WithOptions(controller.Options{MaxConcurrentReconciles: opts.MaxConcurrentReconciles, RateLimiter: rateLimiter(), SkipNameValidation: &opts.skipNameValidation}).
 		Complete(ir)
 }
@@ -99,35 +100,19 @@ func rateLimiter() workqueue.TypedRateLimiter[reconcile.Request] {
 // it again would only recompute the same status from a view that may not have seen it yet).
 // Every other change of the state annotation, such as a person adopting a record, wakes the
 // identity. Status updates do not.
-func (o *ownStateWrites) wakes(key types.NamespacedName, old, now *identityView, obj *sfv1.SalesforceIdentity) []reconcile.Request {
-	wake := []reconcile.Request{{NamespacedName: key}}
-	switch {
-	case old == nil || now == nil, now.generation != old.generation, now.deleting, now.annotations != old.annotations:
+func wakes(own *ownwrites.Filter) identityindex.WakeFunc {
+	return func(key types.NamespacedName, old, now *identityindex.View, obj *sfv1.SalesforceIdentity) []reconcile.Request {
+		wake := []reconcile.Request{{NamespacedName: key}}
+		switch {
+		case old == nil || now == nil, now.Generation != old.Generation, now.Deleting, now.Annotations != old.Annotations:
+			return wake
+		case now.State == old.State || obj == nil:
+			return nil
+		case own.Made(obj), strings.Contains(obj.Annotations[sfv1.AnnotationState], `"pending"`):
+			return nil
+		}
 		return wake
-	case now.state == old.state || obj == nil:
-		return nil
-	case o.made(obj), strings.Contains(obj.Annotations[sfv1.AnnotationState], `"pending"`):
-		return nil
 	}
-	return wake
-}
-
-// ownStateWrites remembers, from a state write until its watch event, the resourceVersion the
-// write produced. An entry lives milliseconds; one whose event never comes (the watch was
-// restarted meanwhile) is replaced by the identity's next write.
-type ownStateWrites struct{ versions sync.Map }
-
-func (o *ownStateWrites) wrote(obj client.Object) {
-	o.versions.Store(client.ObjectKeyFromObject(obj), obj.GetResourceVersion())
-}
-
-// made reports whether obj is the version a state write of this process produced.
-func (o *ownStateWrites) made(obj client.Object) bool {
-	if o == nil {
-		return false
-	}
-	key := client.ObjectKeyFromObject(obj)
-	return o.versions.CompareAndDelete(key, obj.GetResourceVersion())
 }
 
 // destinationReadyOrSpecChanged passes destination updates identities care about: a new
@@ -171,21 +156,21 @@ func (r *DestinationReconciler) destinationsForSecret(ctx context.Context, o cli
 
 // destinationOfIdentity wakes the destination when one of its identities comes, goes or
 // starts going: its count in status changes and its deletion may be unblocked.
-func destinationOfIdentity(key types.NamespacedName, old, now *identityView, _ *sfv1.SalesforceIdentity) []reconcile.Request {
-	var v *identityView
+func destinationOfIdentity(key types.NamespacedName, old, now *identityindex.View, _ *sfv1.SalesforceIdentity) []reconcile.Request {
+	var v *identityindex.View
 	switch {
 	case old == nil:
 		v = now
-	case now == nil, now.deleting && !old.deleting:
+	case now == nil, now.Deleting && !old.Deleting:
 		v = old
 	default:
 		return nil
 	}
-	return []reconcile.Request{{NamespacedName: types.NamespacedName{Namespace: key.Namespace, Name: v.destination.Value()}}}
+	return []reconcile.Request{{NamespacedName: types.NamespacedName{Namespace: key.Namespace, Name: v.Destination()}}}
 }
 
 func (r *IdentityReconciler) identitiesForDestination(_ context.Context, o client.Object) []reconcile.Request {
-	keys := r.identities.keysOf(client.ObjectKeyFromObject(o))
+	keys := r.identities.KeysOf(client.ObjectKeyFromObject(o))
 	reqs := make([]reconcile.Request, len(keys))
 	for i, key := range keys {
 		reqs[i] = reconcile.Request{NamespacedName: key}

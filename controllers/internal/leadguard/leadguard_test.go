@@ -1,4 +1,4 @@
-package controllers
+package leadguard
 
 import (
 	"context"
@@ -46,9 +46,9 @@ func TestLeadCreatesHoldUntil(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			clk := &clock{t: start}
-			g := newLeadCreates(nil, grace, clk.now)
-			g.started()
-			if got := g.holdUntil(markedDestination("d1", tt.mark)); !got.Equal(tt.want) {
+			g := New(nil, grace, clk.now)
+			g.Started()
+			if got := g.HoldUntil(markedDestination("d1", tt.mark)); !got.Equal(tt.want) {
 				t.Fatalf("holdUntil = %v, want %v", got, tt.want)
 			}
 		})
@@ -57,10 +57,10 @@ func TestLeadCreatesHoldUntil(t *testing.T) {
 
 func TestLeadCreatesOwnMarkDoesNotHold(t *testing.T) {
 	clk := &clock{t: time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)}
-	g := newLeadCreates(nil, time.Second, clk.now)
-	g.started()
+	g := New(nil, time.Second, clk.now)
+	g.Started()
 	mark := g.process + " " + clk.t.Add(time.Minute).Format(time.RFC3339Nano)
-	if got := g.holdUntil(markedDestination("d1", mark)); !got.IsZero() {
+	if got := g.HoldUntil(markedDestination("d1", mark)); !got.IsZero() {
 		t.Fatalf("holdUntil(own mark) = %v, want none", got)
 	}
 }
@@ -79,8 +79,8 @@ func TestLeadCreatesBeforeCreateWritesOncePerGrace(t *testing.T) {
 			patches++
 			return c.Patch(ctx, obj, p, opts...)
 		}}).Build()
-	g := newLeadCreates(c, grace, clk.now)
-	g.started()
+	g := New(c, grace, clk.now)
+	g.Started()
 
 	steps := []struct {
 		after       time.Duration
@@ -94,7 +94,7 @@ func TestLeadCreatesBeforeCreateWritesOncePerGrace(t *testing.T) {
 	}
 	for i, st := range steps {
 		clk.t = clk.t.Add(st.after)
-		if err := g.beforeCreate(context.Background(), dest); err != nil {
+		if err := g.BeforeCreate(context.Background(), dest); err != nil {
 			t.Fatalf("step %d: %v", i, err)
 		}
 		if patches != st.wantPatches {
@@ -110,29 +110,29 @@ func TestLeadCreatesBeforeCreateWritesOncePerGrace(t *testing.T) {
 		t.Fatalf("stored mark = %q", stored.Annotations[sfv1.AnnotationLeadCreates])
 	}
 	// The next process sees it and holds its Lead creates.
-	next := newLeadCreates(c, grace, clk.now)
-	next.started()
-	if hold := next.holdUntil(stored); !hold.Equal(clk.t.Add(grace)) {
+	next := New(c, grace, clk.now)
+	next.Started()
+	if hold := next.HoldUntil(stored); !hold.Equal(clk.t.Add(grace)) {
 		t.Fatalf("next process holdUntil = %v, want %v", hold, clk.t.Add(grace))
 	}
 }
 
 func TestLeadCreatesLostAnswerWaitsOutTheGrace(t *testing.T) {
 	clk := &clock{t: time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)}
-	g := newLeadCreates(nil, 4*time.Second, clk.now)
-	if w := g.waitForLost("id1"); w != 0 {
+	g := New(nil, 4*time.Second, clk.now)
+	if w := g.WaitForLost("id1"); w != 0 {
 		t.Fatalf("wait before any lost answer = %v", w)
 	}
-	g.lostAnswer("id1")
+	g.LostAnswer("id1")
 	clk.t = clk.t.Add(time.Second)
-	if w := g.waitForLost("id1"); w != 3*time.Second {
+	if w := g.WaitForLost("id1"); w != 3*time.Second {
 		t.Fatalf("wait = %v, want 3s", w)
 	}
-	if w := g.waitForLost("id2"); w != 0 {
+	if w := g.WaitForLost("id2"); w != 0 {
 		t.Fatalf("another identity waits %v", w)
 	}
 	clk.t = clk.t.Add(3 * time.Second)
-	if w := g.waitForLost("id1"); w != 0 {
+	if w := g.WaitForLost("id1"); w != 0 {
 		t.Fatalf("wait after the grace = %v", w)
 	}
 	if _, remembered := g.unanswered["id1"]; remembered {
@@ -149,34 +149,34 @@ func TestLeadCreatesMarkTakenBackWhenIdle(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := fake.NewClientBuilder().WithScheme(scheme).WithObjects(dest.DeepCopy()).Build()
-	g := newLeadCreates(c, grace, clk.now)
-	g.started()
+	g := New(c, grace, clk.now)
+	g.Started()
 	holdOfNextProcess := func() time.Time {
 		stored := &sfv1.SalesforceDestination{}
 		if err := c.Get(context.Background(), client.ObjectKeyFromObject(dest), stored); err != nil {
 			t.Fatal(err)
 		}
 		clk.t = clk.t.Add(time.Millisecond) // the next process starts after this one stopped
-		next := newLeadCreates(c, grace, clk.now)
-		next.started()
-		return next.holdUntil(stored)
+		next := New(c, grace, clk.now)
+		next.Started()
+		return next.HoldUntil(stored)
 	}
 	send := func(answered bool) {
-		if err := g.beforeCreate(context.Background(), dest); err != nil {
+		if err := g.BeforeCreate(context.Background(), dest); err != nil {
 			t.Fatal(err)
 		}
-		g.sent(dest, answered)
+		g.Sent(dest, answered)
 	}
 
 	send(true)
-	if err := g.beforeCreate(context.Background(), dest); err != nil { // a second create still under way
+	if err := g.BeforeCreate(context.Background(), dest); err != nil { // a second create still under way
 		t.Fatal(err)
 	}
 	g.lower(dest.UID)
 	if holdOfNextProcess().IsZero() {
 		t.Fatal("the mark was taken back while a create was under way")
 	}
-	g.sent(dest, true)
+	g.Sent(dest, true)
 	g.lower(dest.UID)
 	if hold := holdOfNextProcess(); !hold.IsZero() {
 		t.Fatalf("after every create was answered the next process still holds until %v", hold)
@@ -204,14 +204,14 @@ func TestLeadCreatesGracefulStopTakesMarksBack(t *testing.T) {
 	idle, busy := markedDestination("d1", ""), markedDestination("d2", "")
 	busy.Name = "busy"
 	c := fake.NewClientBuilder().WithScheme(scheme).WithObjects(idle.DeepCopy(), busy.DeepCopy()).Build()
-	g := newLeadCreates(c, 6*time.Second, clk.now)
-	g.started()
+	g := New(c, 6*time.Second, clk.now)
+	g.Started()
 	for _, d := range []*sfv1.SalesforceDestination{idle, busy} {
-		if err := g.beforeCreate(context.Background(), d); err != nil {
+		if err := g.BeforeCreate(context.Background(), d); err != nil {
 			t.Fatal(err)
 		}
 	}
-	g.sent(idle, true) // busy's create is still under way when the manager stops
+	g.Sent(idle, true) // busy's create is still under way when the manager stops
 
 	ctx, stop := context.WithCancel(context.Background())
 	stop()
@@ -227,9 +227,9 @@ func TestLeadCreatesGracefulStopTakesMarksBack(t *testing.T) {
 		if err := c.Get(context.Background(), client.ObjectKeyFromObject(tc.dest), stored); err != nil {
 			t.Fatal(err)
 		}
-		next := newLeadCreates(c, 6*time.Second, clk.now)
-		next.started()
-		if held := !next.holdUntil(stored).IsZero(); held != tc.wantHold {
+		next := New(c, 6*time.Second, clk.now)
+		next.Started()
+		if held := !next.HoldUntil(stored).IsZero(); held != tc.wantHold {
 			t.Errorf("%s: next process holds = %v, want %v", tc.dest.Name, held, tc.wantHold)
 		}
 	}

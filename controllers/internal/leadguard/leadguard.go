@@ -1,4 +1,8 @@
-package controllers
+// Package leadguard keeps Lead creates from duplicating across restarts and lost answers
+// without a write per identity before each create. It exists because a Lead is found again
+// by its email: one mark per destination tells a restarted controller that creates may still
+// be in flight, at one write per grace period instead of one per Lead.
+package leadguard
 
 import (
 	"context"
@@ -16,10 +20,9 @@ import (
 	sfv1 "github.com/destinations/salesforce-controller/api/v1alpha1"
 )
 
-// leadCreates keeps Lead creates from duplicating without a write per identity before each
-// create. A Lead is found again by its email, so a per-identity pending marker would only
-// tell a restarted controller that a create may still be in flight; one mark per destination
-// says the same for all of them, at one write per grace period instead of one per Lead:
+// Guard guards one process's Lead creates. A per-identity pending marker would only tell a
+// restarted controller that a create may still be in flight; one mark per destination says
+// the same for all of them:
 //
 //   - before sending Lead creates, this process stores on the destination until when they
 //     may still land;
@@ -27,7 +30,7 @@ import (
 //     until the earlier process's requests can no longer land;
 //   - a create whose answer this process lost is remembered here (and in the identity's state
 //     once that can be written), and the identity waits out the grace before looking it up.
-type leadCreates struct {
+type Guard struct {
 	client  client.Client
 	process string
 	grace   time.Duration
@@ -47,16 +50,18 @@ type leadCreates struct {
 	unanswered map[types.UID]time.Time
 }
 
-func newLeadCreates(c client.Client, grace time.Duration, now func() time.Time) *leadCreates {
+// New returns a guard that marks destinations through c; grace is how long a create's
+// request may still land after it was sent.
+func New(c client.Client, grace time.Duration, now func() time.Time) *Guard {
 	id := make([]byte, 6)
 	_, _ = rand.Read(id)
-	return &leadCreates{client: c, process: hex.EncodeToString(id), grace: grace, now: now,
+	return &Guard{client: c, process: hex.EncodeToString(id), grace: grace, now: now,
 		marks: map[types.UID]time.Time{}, holds: map[types.UID]time.Time{}, unanswered: map[types.UID]time.Time{},
 		flights: map[types.UID]*leadFlights{}}
 }
 
-// started records when this process began reconciling; only the first call counts.
-func (g *leadCreates) started() {
+// Started records when this process began reconciling; only the first call counts.
+func (g *Guard) Started() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.startedAt.IsZero() {
@@ -64,15 +69,16 @@ func (g *leadCreates) started() {
 	}
 }
 
-func (g *leadCreates) startTime() time.Time {
+// StartTime is when this process began reconciling; zero before Started.
+func (g *Guard) StartTime() time.Time {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return g.startedAt
 }
 
-// holdUntil is when this process may send its first Lead create to dest. It is worked out the
+// HoldUntil is when this process may send its first Lead create to dest. It is worked out the
 // first time the destination is seen, before this process stores a mark of its own.
-func (g *leadCreates) holdUntil(dest *sfv1.SalesforceDestination) time.Time {
+func (g *Guard) HoldUntil(dest *sfv1.SalesforceDestination) time.Time {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if hold, ok := g.holds[dest.UID]; ok {
@@ -91,11 +97,11 @@ func (g *leadCreates) holdUntil(dest *sfv1.SalesforceDestination) time.Time {
 	return hold
 }
 
-// beforeCreate makes sure the destination's mark covers a create sent now, writing a new one
+// BeforeCreate makes sure the destination's mark covers a create sent now, writing a new one
 // (good for two grace periods) when the stored one would lapse within a grace period, and
-// counts the create as under way until sent is called. Concurrent reconciles wait for the one
+// counts the create as under way until Sent is called. Concurrent reconciles wait for the one
 // write.
-func (g *leadCreates) beforeCreate(ctx context.Context, dest *sfv1.SalesforceDestination) error {
+func (g *Guard) BeforeCreate(ctx context.Context, dest *sfv1.SalesforceDestination) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	key := types.NamespacedName{Namespace: dest.Namespace, Name: dest.Name}
@@ -117,7 +123,7 @@ func (g *leadCreates) beforeCreate(ctx context.Context, dest *sfv1.SalesforceDes
 }
 
 // storeMark writes this process's mark on the destination. g.mu must be held.
-func (g *leadCreates) storeMark(ctx context.Context, uid types.UID, key types.NamespacedName, until time.Time) error {
+func (g *Guard) storeMark(ctx context.Context, uid types.UID, key types.NamespacedName, until time.Time) error {
 	patch, _ := json.Marshal(map[string]any{"metadata": map[string]any{
 		"uid":         uid, // refuses the patch if the destination was replaced meanwhile
 		"annotations": map[string]string{sfv1.AnnotationLeadCreates: g.process + " " + until.UTC().Format(time.RFC3339Nano)},
@@ -141,9 +147,9 @@ type leadFlights struct {
 // mark twice each.
 const idleBeforeLowering = 10 * time.Second
 
-// sent notes that a Lead create came back, answered or not. Once none is under way, and no
+// Sent notes that a Lead create came back, answered or not. Once none is under way, and no
 // unanswered one can still land, the mark is taken back after idleBeforeLowering.
-func (g *leadCreates) sent(dest *sfv1.SalesforceDestination, answered bool) {
+func (g *Guard) Sent(dest *sfv1.SalesforceDestination, answered bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	f := g.flights[dest.UID]
@@ -168,7 +174,7 @@ func (g *leadCreates) sent(dest *sfv1.SalesforceDestination, answered bool) {
 // Start waits for the manager to stop and then takes back the marks of destinations with no
 // Lead create under way, so a graceful restart (a rolling update) holds nothing; after a
 // crash the marks stay and the next process waits them out.
-func (g *leadCreates) Start(ctx context.Context) error {
+func (g *Guard) Start(ctx context.Context) error {
 	<-ctx.Done()
 	g.mu.Lock()
 	uids := make([]types.UID, 0, len(g.flights))
@@ -183,10 +189,10 @@ func (g *leadCreates) Start(ctx context.Context) error {
 }
 
 // NeedLeaderElection: only the leader sends creates, so only its marks need taking back.
-func (g *leadCreates) NeedLeaderElection() bool { return true }
+func (g *Guard) NeedLeaderElection() bool { return true }
 
 // lower takes the destination's mark back to now, if nothing was sent since it was planned.
-func (g *leadCreates) lower(uid types.UID) {
+func (g *Guard) lower(uid types.UID) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	f := g.flights[uid]
@@ -203,16 +209,16 @@ func (g *leadCreates) lower(uid types.UID) {
 	delete(g.flights, uid)
 }
 
-// lostAnswer remembers that the identity's Lead create came back without an answer.
-func (g *leadCreates) lostAnswer(identity types.UID) {
+// LostAnswer remembers that the identity's Lead create came back without an answer.
+func (g *Guard) LostAnswer(identity types.UID) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.unanswered[identity] = g.now()
 }
 
-// waitForLost is how long the identity must still wait before looking up a Lead whose create
+// WaitForLost is how long the identity must still wait before looking up a Lead whose create
 // came back unanswered in this process; 0 once it can no longer land (and forgets it).
-func (g *leadCreates) waitForLost(identity types.UID) time.Duration {
+func (g *Guard) WaitForLost(identity types.UID) time.Duration {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	at, ok := g.unanswered[identity]
