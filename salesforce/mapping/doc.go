@@ -39,7 +39,9 @@
 //     accepts any type containing "Salesforce"); the object must be a
 //     Salesforce API name and an id must be 15 or 18 alphanumerics.
 //  10. MapRudderProperties is honoured; the reference reads a misspelt key
-//     and so always maps.
+//     and so always maps. With it off the traits are Salesforce field names,
+//     so the Lead is looked up by email or, when that is absent, by the Email
+//     field the body carries (the reference only reads email).
 //  11. On a Contact, a company object only feeds Industry (company.industry);
 //     the reference would also send it as company__c, which Salesforce
 //     refuses. A company string still becomes company__c.

@@ -5,13 +5,9 @@ import "maps"
 // leadPlan builds the Lead flow's bodies. The email is required whatever the
 // settings, because the Lead is found by it.
 func leadPlan(traits map[string]any, s Settings) (*LeadPlan, error) {
-	email, ok := traits["email"].(string)
-	if !ok || email == "" {
-		return nil, &ValidationError{
-			Reason:  ReasonMissingEmail,
-			Trait:   "email",
-			Message: "the Lead flow needs a non-empty string email to find the Lead",
-		}
+	email, _, err := leadEmail(traits, s)
+	if err != nil {
+		return nil, err
 	}
 
 	if !s.MapRudderProperties {
