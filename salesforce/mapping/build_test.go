@@ -43,8 +43,6 @@ func TestEmail(t *testing.T) {
 		"MissingOff":      {traits: `{"name":"x"}`},
 		// With mapping off the traits are field names: the Email field finds the Lead too.
 		"CapitalEmailUnmapped":  {traits: `{"Email":"e@example.com"}`, wantEmail: "e@example.com"},
-		"EmailWinsUnmapped":     {traits: `{"email":"e@example.com","Email":null}`, wantEmail: "e@example.com"},
-		"NullEmailUnmapped":     {traits: `{"email":null,"Email":"f@example.com"}`, wantEmail: "f@example.com"},
 		"EmptyCapitalUnmapped":  {traits: `{"Email":""}`, wantTrait: "Email"},
 		"NumberCapitalUnmapped": {traits: `{"Email":7}`, wantTrait: "Email"},
 	}

@@ -1,5 +1,7 @@
 package mapping
 
+import "strings"
+
 // emailTrait is the trait the Lead is found by.
 const emailTrait = "email"
 
@@ -7,7 +9,8 @@ const emailTrait = "email"
 // so a user writes this instead.
 const emailField = "Email"
 
-// leadEmail finds the address the Lead is looked up by and the trait it came from. With
+// leadEmail finds the address the Lead is looked up by, without surrounding
+// whitespace, and the trait it came from. With
 // mapping on only the email trait counts, as in the reference; with mapping off the Email
 // field the body carries counts too when email is absent.
 func leadEmail(traits map[string]any, s Settings) (email, source string, err error) {
@@ -21,6 +24,7 @@ func leadEmail(traits map[string]any, s Settings) (email, source string, err err
 			continue
 		}
 		email, isString := v.(string)
+		email = strings.TrimSpace(email)
 		if !isString || email == "" {
 			return "", "", missingEmail(key, s)
 		}
