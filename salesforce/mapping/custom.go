@@ -15,7 +15,7 @@ const customSuffix = "__c"
 var customBase = regexp.MustCompile(`^[A-Za-z](_?[A-Za-z0-9])*$`)
 
 // mapCustom sends every trait not otherwise handled as "<key>__c". Null and
-// '' are skipped as nothing to write; false and 0 are sent, so a checkbox can
+// ” are skipped as nothing to write; false and 0 are sent, so a checkbox can
 // be unchecked and a counter reset (the reference drops every falsy value).
 // Keys are visited in sorted order so errors are stable.
 func mapCustom(b *body, traits map[string]any, skip func(key string, value any) bool) error {

@@ -95,7 +95,7 @@ func TestFieldLimits(t *testing.T) {
 		"AtTheLimit":         {reason: "80 characters fit", traits: withEmail(`"lastName":"` + long(80) + `"`), s: mappingOn},
 		"NumberInTextField": {reason: "fixes: a number is written as text", traits: withEmail(`"score":12345678901`), s: mappingOn,
 			wantTrait: "score", wantInMsg: []string{"Score__c", "10"}},
-		"NumberField":  {reason: "numbers have no length", traits: withEmail(`"company":{"name":"A","employee_count":123456789012}`), s: mappingOn},
+		"NumberField": {reason: "numbers have no length", traits: withEmail(`"company":{"name":"A","employee_count":123456789012}`), s: mappingOn},
 		"UnknownField": {reason: "fixes: a custom field the org lacks", traits: withEmail(`"favouriteColour":"teal"`), s: mappingOn,
 			wantTrait: "favouriteColour", wantInMsg: []string{"favouriteColour__c", "Lead"}},
 		"UnknownUnmapped": {reason: "fixes: with mapping off a trait is a field name", traits: `{"email":"a@b.co","Colour":"teal"}`,
