@@ -157,11 +157,13 @@ var _ = Describe("SalesforceIdentity, Lead flow", func() {
 		Expect(readyCondition(obj).Message).To(ContainSubstring("preferences"))
 	})
 
-	It("reports a field Salesforce does not know, with the error code", func() {
-		createIdentity(ns, "unknown-field", map[string]any{"email": uniqueEmail(ns, "u"), "favouriteColour": "teal"})
-		obj := waitIdentity(ns, "unknown-field", sfv1.ReasonSalesforceRejected)
-		Expect(readyCondition(obj).Message).To(ContainSubstring("INVALID_FIELD"))
+	It("refuses a field the org does not have before any write, naming the field and the trait", func() {
+		email := uniqueEmail(ns, "u")
+		createIdentity(ns, "unknown-field", map[string]any{"email": email, "favouriteColour": "teal"})
+		obj := waitIdentity(ns, "unknown-field", sfv1.ReasonInvalidTraits)
 		Expect(readyCondition(obj).Message).To(ContainSubstring("favouriteColour__c"))
+		Expect(readyCondition(obj).Message).To(ContainSubstring(`trait "favouriteColour"`))
+		Expect(leadsWithEmail(email)).To(BeEmpty())
 	})
 })
 
