@@ -237,9 +237,9 @@ var _ = Describe("SalesforceIdentity, externalId targets", func() {
 		Expect(k8sClient.Get(suiteCtx, nsName(ns, "john"), obj)).To(Succeed())
 		base := obj.DeepCopy()
 		obj.Spec.Traits = rawJSON(map[string]any{"Name": "Gibbs Ltd", "LastName": "Gibbs"})
-		obj.Spec.ExternalID = []sfv1.ExternalID{{Type: "Salesforce-Contact", ID: contactID}, {Type: "Salesforce-Account"}, {Type: "Other-Thing", ID: "ignored"}}
-		Expect(k8sClient.Patch(suiteCtx, obj, client.MergeFrom(base))).To(HaveOccurred(), "an unusable externalId id is rejected at admission")
-		obj.Spec.ExternalID = []sfv1.ExternalID{{Type: "Salesforce-Account"}, {Type: "Other-Thing"}}
+		obj.Spec.ExternalID = []sfv1.ExternalID{{Type: "Salesforce-Contact", ID: "not-a-salesforce-id"}, {Type: "Salesforce-Account"}}
+		Expect(k8sClient.Patch(suiteCtx, obj, client.MergeFrom(base))).To(HaveOccurred(), "an unusable Salesforce- id is rejected at admission")
+		obj.Spec.ExternalID = []sfv1.ExternalID{{Type: "Salesforce-Account"}, {Type: "Other-Thing", ID: "any id at all"}}
 		obj.Spec.Traits = rawJSON(map[string]any{"Name": "Gibbs Ltd"})
 		Expect(k8sClient.Patch(suiteCtx, obj, client.MergeFrom(base))).To(Succeed())
 		obj = waitIdentity(ns, "john", sfv1.ReasonSynced)
