@@ -22,30 +22,35 @@ func (s *identitySync) checkPlan(ctx context.Context, plan mapping.Plan) error {
 	})
 }
 
-// mappingDescribe keeps what the check needs: the names, and the lengths of text fields (the
-// describe gives other types a length the check must not apply, 18 for an id).
+// mappingDescribe keeps what the check needs: names and lengths (0 for numbers, dates and
+// booleans, which have none).
 func mappingDescribe(fields map[string]salesforce.DescribedField) mapping.Describe {
 	d := make(mapping.Describe, len(fields))
 	for key, f := range fields {
-		spec := mapping.FieldSpec{Name: f.Name}
-		if f.Textual() {
-			spec.Length = f.Length
-		}
-		d[key] = spec
+		d[key] = mapping.FieldSpec{Name: f.Name, Length: f.Length}
 	}
 	return d
 }
 
-// withPlanNotes tells, in an in-sync message, which traits the mapping left out and why, so a
-// user whose trait never shows up in Salesforce learns the reason where they look.
-func withPlanNotes(o outcome, plan mapping.Plan) outcome {
-	if plan.Lead == nil || len(plan.Lead.Unwritten) == 0 {
+// withPlanNotes tells, in an in-sync message, which traits the mapping left out of the record
+// written (the Lead, or the Contact a converted Lead is routed to) and why, so a user whose
+// trait never shows up in Salesforce learns the reason where they look.
+func (s *identitySync) withPlanNotes(o outcome, plan mapping.Plan) outcome {
+	if plan.Lead == nil {
 		return o
 	}
-	notes := make([]string, len(plan.Lead.Unwritten))
-	for i, u := range plan.Lead.Unwritten {
-		notes[i] = u.String()
+	object := "Lead"
+	if rec := s.state.find(leadKey); rec != nil {
+		object = rec.Type
 	}
-	o.message += "; " + strings.Join(notes, "; ")
+	var notes []string
+	for _, u := range plan.Lead.Unwritten {
+		if u.Object == object {
+			notes = append(notes, u.String())
+		}
+	}
+	if len(notes) > 0 {
+		o.message += "; " + strings.Join(notes, "; ")
+	}
 	return o
 }

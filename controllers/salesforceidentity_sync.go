@@ -84,7 +84,7 @@ func (s *identitySync) run(ctx context.Context) (outcome, ctrl.Result, error) {
 		}
 		s.writeRecords(plan, false)
 		s.obj.Status.LastDriftCheckTime = checked
-		return withPlanNotes(s.synced(), plan), ctrl.Result{RequeueAfter: s.untilDriftCheck(interval)}, nil
+		return s.withPlanNotes(s.synced(), plan), ctrl.Result{RequeueAfter: s.untilDriftCheck(interval)}, nil
 	}
 	budget := apiBudget{percent: budgetPercent(s.dest)}
 	if exhausted, used, max := budget.exhausted(s.conn.client); exhausted {
@@ -136,7 +136,7 @@ func (s *identitySync) run(ctx context.Context) (outcome, ctrl.Result, error) {
 	s.writeRecords(plan, true)
 	s.recordWrites()
 	s.obj.Status.LastDriftCheckTime = &metav1.Time{Time: s.now}
-	return withPlanNotes(s.synced(), plan), ctrl.Result{RequeueAfter: s.untilDriftCheck(interval)}, nil
+	return s.withPlanNotes(s.synced(), plan), ctrl.Result{RequeueAfter: s.untilDriftCheck(interval)}, nil
 }
 
 // connect finds the destination and its logged-in client. ok=false means the identity waits.

@@ -17,14 +17,6 @@ type DescribedField struct {
 	Filterable bool
 }
 
-// Textual reports whether Salesforce stores the field's values as text, so Length bounds them.
-func (f DescribedField) Textual() bool { return textTypes[f.Type] }
-
-var textTypes = map[string]bool{
-	"string": true, "email": true, "phone": true, "url": true, "textarea": true, "picklist": true,
-	"multipicklist": true, "combobox": true, "encryptedstring": true,
-}
-
 // DescribeFields returns sobject's fields keyed by lower-case name, from GET
 // /sobjects/{sobject}/describe. A client describes each object once and keeps the answer;
 // fresh asks Salesforce again, for a field added since.
@@ -61,9 +53,6 @@ func (c *Client) DescribeFields(ctx context.Context, sobject string, fresh bool)
 	}
 	fields := make(map[string]DescribedField, len(described.Fields))
 	for _, f := range described.Fields {
-		if f.Name == "" || f.Length < 0 {
-			continue // nothing a check could rely on
-		}
 		fields[strings.ToLower(f.Name)] = DescribedField{Name: f.Name, Type: f.Type, Length: f.Length,
 			Createable: f.Createable, Updateable: f.Updateable, Filterable: f.Filterable == nil || *f.Filterable}
 	}

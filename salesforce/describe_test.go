@@ -26,14 +26,13 @@ func TestDescribeFields(t *testing.T) {
 	for key, want := range map[string]struct {
 		name   string
 		length int
-		text   bool
 		write  bool
 	}{
-		"lastname": {"LastName", 80, true, true}, "email": {"Email", 80, true, true}, "company": {"Company", 255, true, true},
-		"photourl": {"PhotoUrl", 255, true, false}, "numberofemployees": {"NumberOfEmployees", 0, false, true},
+		"lastname": {"LastName", 80, true}, "email": {"Email", 80, true}, "company": {"Company", 255, true},
+		"photourl": {"PhotoUrl", 255, false}, "numberofemployees": {"NumberOfEmployees", 0, true},
 	} {
 		f, ok := fields[key]
-		if !ok || f.Name != want.name || f.Length != want.length || f.Textual() != want.text || f.Createable != want.write {
+		if !ok || f.Name != want.name || f.Length != want.length || f.Createable != want.write {
 			t.Errorf("fields[%q] = %+v (found %v), want %+v", key, f, ok, want)
 		}
 	}

@@ -20,7 +20,7 @@ func leadEmail(traits map[string]any, s Settings) (email, source string, err err
 	}
 	for _, key := range sources {
 		v, ok := traits[key]
-		if !ok || v == nil {
+		if !ok {
 			continue
 		}
 		email, isString := v.(string)
