@@ -169,13 +169,14 @@ var _ = Describe("Bad input", func() {
 			return badIdentity{traits: map[string]any{"email": "ʼ OR ʼʼ=ʼ\u202e\u0000@x.example.com", "lastName": "Inj"},
 				reason: sfv1.ReasonSalesforceRejected, message: []string{"INVALID_EMAIL_ADDRESS"}}
 		}),
+		// Lengths are checked against the org's describe before any lookup or write.
 		Entry("a 10 KiB email", func(ns string) badIdentity {
 			return badIdentity{traits: map[string]any{"email": strings.Repeat("a", 10<<10) + "@x.example.com", "lastName": "Long"},
-				reason: sfv1.ReasonSalesforceRejected}
+				reason: sfv1.ReasonInvalidTraits, message: []string{`trait "email"`, "Lead.Email", "80"}}
 		}),
 		Entry("a 10 KiB name", func(ns string) badIdentity {
 			return badIdentity{traits: map[string]any{"email": email(ns, "long"), "lastName": strings.Repeat("ü", 5<<10)},
-				reason: sfv1.ReasonSalesforceRejected, message: []string{"STRING_TOO_LONG", "Last Name"}}
+				reason: sfv1.ReasonInvalidTraits, message: []string{`trait "lastName"`, "Lead.LastName", "80"}}
 		}),
 
 		// Path tricks: nothing a user writes may reach a request path.
@@ -225,7 +226,7 @@ var _ = Describe("Bad input", func() {
 		}),
 		Entry("about 1 MiB of traits", func(ns string) badIdentity {
 			return badIdentity{traits: map[string]any{"email": email(ns, "big"), "lastName": "Big", "description": strings.Repeat("x", 1<<20-4096)},
-				reason: sfv1.ReasonSalesforceRejected, message: []string{"Description"}}
+				reason: sfv1.ReasonInvalidTraits, message: []string{"Lead.Description", "32000"}}
 		}),
 		Entry("a custom trait with an object value", func(ns string) badIdentity {
 			return badIdentity{traits: map[string]any{"email": email(ns, "obj"), "preferences": map[string]any{"colour": "red"}},
@@ -237,17 +238,28 @@ var _ = Describe("Bad input", func() {
 		}),
 		Entry("an unknown __c field", func(ns string) badIdentity {
 			return badIdentity{traits: map[string]any{"email": email(ns, "custom"), "lastName": "C", "Favourite_Colour__c": "red"},
-				reason: sfv1.ReasonSalesforceRejected, message: []string{"Favourite_Colour__c", "INVALID_FIELD"}}
+				reason: sfv1.ReasonInvalidTraits, message: []string{"Favourite_Colour__c", "does not have"}}
 		}),
-		// Salesforce lets a create set IsConverted (it is createable, not updateable), so this
-		// creates a converted Lead; see the update entry below.
+		// IsConverted is createable but not updateable, and the same body also updates: the
+		// mapping does not send it and says so.
 		Entry("isConverted on create", func(ns string) badIdentity {
 			e := email(ns, "ro1")
-			return badIdentity{traits: map[string]any{"email": e, "lastName": "R", "isConverted": true}, reason: sfv1.ReasonSynced, createsLead: e}
+			return badIdentity{traits: map[string]any{"email": e, "lastName": "R", "isConverted": true}, reason: sfv1.ReasonSynced, createsLead: e,
+				message: []string{`trait "isConverted" was not written to Lead.IsConverted`}}
 		}),
 		Entry("read-only createdAt", func(ns string) badIdentity {
-			return badIdentity{traits: map[string]any{"email": email(ns, "ro2"), "lastName": "R", "createdAt": "2020-01-01T00:00:00Z"},
-				reason: sfv1.ReasonSalesforceRejected, message: []string{"CreatedDate"}}
+			e := email(ns, "ro2")
+			return badIdentity{traits: map[string]any{"email": e, "lastName": "R", "createdAt": "2020-01-01T00:00:00Z"},
+				reason: sfv1.ReasonSynced, createsLead: e, message: []string{`trait "createdAt" was not written to Lead.CreatedDate`}}
+		}),
+		Entry("read-only photoUrl", func(ns string) badIdentity {
+			e := email(ns, "ro3")
+			return badIdentity{traits: map[string]any{"email": e, "lastName": "R", "photoUrl": "https://example.com/p.png"},
+				reason: sfv1.ReasonSynced, createsLead: e, message: []string{`trait "photoUrl" was not written to Lead.PhotoUrl`}}
+		}),
+		Entry("trait keys that cannot become field names", func(ns string) badIdentity {
+			return badIdentity{traits: map[string]any{"email": email(ns, "keys"), "favorite color": "red", "1st": "x"},
+				reason: sfv1.ReasonInvalidTraits, message: []string{`"favorite color"`, `"1st"`}}
 		}),
 
 		// References across namespaces.

@@ -66,8 +66,12 @@ spec:
   externalId: [{type: Salesforce-Contact, id: "..%2F00000000000"}]`, "spec.externalId[0].id", "15- or 18-character Salesforce ID"),
 		Entry("externalId id of the wrong length", identityHead+`  destinationRef: {name: prod}
   externalId: [{type: Salesforce-Contact, id: "sf-contact-id"}]`, "spec.externalId[0].id", "15- or 18-character Salesforce ID"),
-		Entry("externalId id too long", identityHead+`  destinationRef: {name: prod}
-  externalId: [{type: Salesforce-Contact, id: "003000000000001AAAXYZ"}]`, "spec.externalId[0].id", "Too long"),
+		Entry("externalId id longer than a Salesforce ID", identityHead+`  destinationRef: {name: prod}
+  externalId: [{type: Salesforce-Contact, id: "003000000000001AAAXYZ"}]`, "spec.externalId[0].id", "15- or 18-character Salesforce ID"),
+		Entry("a Salesforce- entry's bad id next to another destination's entry", identityHead+`  destinationRef: {name: prod}
+  externalId: [{type: brazeExternalId, id: ignored}, {type: Salesforce-Contact, id: "sf-contact-id"}]`, "spec.externalId[1].id", "15- or 18-character Salesforce ID"),
+		Entry("another destination's id beyond any sane length", identityHead+`  destinationRef: {name: prod}
+  externalId: [{type: brazeExternalId, id: "`+strings.Repeat("x", 256)+`"}]`, "spec.externalId[0].id", "Too long"),
 		Entry("deletionPolicy not Orphan or Delete", identityHead+`  destinationRef: {name: prod}
   deletionPolicy: Purge`, "spec.deletionPolicy", `supported values: "Orphan", "Delete"`),
 		Entry("traits that are not an object", identityHead+`  destinationRef: {name: prod}
@@ -82,6 +86,21 @@ spec:
   apiVersion: "v66"`, "spec.apiVersion", `apiVersion must look like "66.0"`),
 		Entry("apiBudgetPercent above 100", destinationHead+`  credentialsSecretRef: {name: creds}
   apiBudgetPercent: 150`, "spec.apiBudgetPercent", "less than or equal to 100"),
+	)
+
+	// An identify call carries other destinations' externalId entries; their ids are ignored,
+	// whatever they look like.
+	DescribeTable("accepts other destinations' externalId entries whatever their id",
+		func(id string) {
+			manifest := identityHead + `  destinationRef: {name: prod}
+  externalId:
+  - {type: Salesforce-Contact, id: 0035g0000CONT02AAA}
+  - {type: brazeExternalId, id: "` + id + `"}`
+			Expect(applyManifest(newNamespace(), manifest, client.DryRunAll)).To(Succeed())
+		},
+		Entry("a word", "ignored"),
+		Entry("a 36-character UUID", "4f9c2d1e-8a7b-4c3d-9e2f-1a2b3c4d5e6f"),
+		Entry("an email", "alex.keener@example.com"),
 	)
 
 	It("keeps destinationRef immutable", func() {

@@ -22,7 +22,8 @@
 //     builds the plan (package salesforce/mapping), decides, spends from the API budget and
 //     stores the state; salesforceidentity_apply.go is the Lead flow (update the known Lead,
 //     else look it up by email, else create it), the externalId targets, the pending-create
-//     guard around creates and the drift correction.
+//     guard around creates and the drift correction; salesforceidentity_plancheck.go checks
+//     a plan against the org's describe before anything is written.
 //  5. Salesforce. salesforceidentity_external.go is the external client, the only code here
 //     that calls Salesforce for an identity: Observe (Leads by email, fields read back, a
 //     lost create), Create, Update, Delete. Its calls go one by one (orgapi.go) or are

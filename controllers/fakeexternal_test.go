@@ -18,6 +18,7 @@ type fakeExternal struct {
 	ObserveLeadsFn      func(email string) ([]salesforce.LeadMatch, error)
 	ObserveFieldsFn     func(records []recordFields) ([]salesforce.Record, error)
 	ObserveLostCreateFn func(sobject string, match map[string]string, since time.Time) ([]string, error)
+	ObserveSchemaFn     func(sobject string, fresh bool) (map[string]salesforce.DescribedField, error)
 	CreateFn            func(sobject string, fields map[string]any) (id string, answerLost bool, err error)
 	UpdateFn            func(sobject, id string, fields map[string]any) error
 	DeleteFn            func(sobject, id string) error
@@ -65,6 +66,19 @@ func (f *fakeExternal) ObserveLostCreate(_ context.Context, sobject string, matc
 		return nil, nil
 	}
 	return f.ObserveLostCreateFn(sobject, match, since)
+}
+
+// ObserveSchema answers, by default, that the object has every field the tests write, with
+// room for any value; it is not logged, as a real client answers it from memory.
+func (f *fakeExternal) ObserveSchema(_ context.Context, sobject string, fresh bool) (map[string]salesforce.DescribedField, error) {
+	if f.ObserveSchemaFn != nil {
+		return f.ObserveSchemaFn(sobject, fresh)
+	}
+	fields := map[string]salesforce.DescribedField{}
+	for _, name := range []string{"Email", "FirstName", "LastName", "Company", "Phone", "Name", "company__c"} {
+		fields[strings.ToLower(name)] = salesforce.DescribedField{Name: name, Type: "string", Length: 255, Createable: true, Updateable: true}
+	}
+	return fields, nil
 }
 
 func (f *fakeExternal) Create(_ context.Context, sobject string, fields map[string]any) (string, bool, error) {

@@ -23,6 +23,9 @@ type plannedWrite struct {
 }
 
 func (s *identitySync) apply(ctx context.Context, plan mapping.Plan) error {
+	if err := s.checkPlan(ctx, plan); err != nil {
+		return err
+	}
 	if plan.Lead != nil {
 		return s.syncLead(ctx, plan.Lead)
 	}

@@ -157,11 +157,13 @@ var _ = Describe("SalesforceIdentity, Lead flow", func() {
 		Expect(readyCondition(obj).Message).To(ContainSubstring("preferences"))
 	})
 
-	It("reports a field Salesforce does not know, with the error code", func() {
-		createIdentity(ns, "unknown-field", map[string]any{"email": uniqueEmail(ns, "u"), "favouriteColour": "teal"})
-		obj := waitIdentity(ns, "unknown-field", sfv1.ReasonSalesforceRejected)
-		Expect(readyCondition(obj).Message).To(ContainSubstring("INVALID_FIELD"))
+	It("refuses a field the org does not have before any write, naming the field and the trait", func() {
+		email := uniqueEmail(ns, "u")
+		createIdentity(ns, "unknown-field", map[string]any{"email": email, "favouriteColour": "teal"})
+		obj := waitIdentity(ns, "unknown-field", sfv1.ReasonInvalidTraits)
 		Expect(readyCondition(obj).Message).To(ContainSubstring("favouriteColour__c"))
+		Expect(readyCondition(obj).Message).To(ContainSubstring(`trait "favouriteColour"`))
+		Expect(leadsWithEmail(email)).To(BeEmpty())
 	})
 })
 
@@ -235,9 +237,9 @@ var _ = Describe("SalesforceIdentity, externalId targets", func() {
 		Expect(k8sClient.Get(suiteCtx, nsName(ns, "john"), obj)).To(Succeed())
 		base := obj.DeepCopy()
 		obj.Spec.Traits = rawJSON(map[string]any{"Name": "Gibbs Ltd", "LastName": "Gibbs"})
-		obj.Spec.ExternalID = []sfv1.ExternalID{{Type: "Salesforce-Contact", ID: contactID}, {Type: "Salesforce-Account"}, {Type: "Other-Thing", ID: "ignored"}}
-		Expect(k8sClient.Patch(suiteCtx, obj, client.MergeFrom(base))).To(HaveOccurred(), "an unusable externalId id is rejected at admission")
-		obj.Spec.ExternalID = []sfv1.ExternalID{{Type: "Salesforce-Account"}, {Type: "Other-Thing"}}
+		obj.Spec.ExternalID = []sfv1.ExternalID{{Type: "Salesforce-Contact", ID: "not-a-salesforce-id"}, {Type: "Salesforce-Account"}}
+		Expect(k8sClient.Patch(suiteCtx, obj, client.MergeFrom(base))).To(HaveOccurred(), "an unusable Salesforce- id is rejected at admission")
+		obj.Spec.ExternalID = []sfv1.ExternalID{{Type: "Salesforce-Account"}, {Type: "Other-Thing", ID: "any id at all"}}
 		obj.Spec.Traits = rawJSON(map[string]any{"Name": "Gibbs Ltd"})
 		Expect(k8sClient.Patch(suiteCtx, obj, client.MergeFrom(base))).To(Succeed())
 		obj = waitIdentity(ns, "john", sfv1.ReasonSynced)

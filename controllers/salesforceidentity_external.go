@@ -24,6 +24,9 @@ type externalClient interface {
 	// ObserveLostCreate finds the records of sobject created since the given time whose
 	// fields hold match: where a create whose answer was lost would be.
 	ObserveLostCreate(ctx context.Context, sobject string, match map[string]string, since time.Time) ([]string, error)
+	// ObserveSchema describes the fields of sobject: their names and lengths. The answer may
+	// be one read earlier; fresh reads it anew (a field may just have been added).
+	ObserveSchema(ctx context.Context, sobject string, fresh bool) (map[string]salesforce.DescribedField, error)
 	// Create creates a record. answerLost means no answer came back (a timeout, a dropped
 	// connection, a gateway's page): the create may still land.
 	Create(ctx context.Context, sobject string, fields map[string]any) (id string, answerLost bool, err error)
@@ -84,6 +87,10 @@ func (e salesforceExternal) ObserveFields(ctx context.Context, records []recordF
 
 func (e salesforceExternal) ObserveLostCreate(ctx context.Context, sobject string, match map[string]string, since time.Time) ([]string, error) {
 	return e.client.FindCreatedSince(ctx, sobject, match, since)
+}
+
+func (e salesforceExternal) ObserveSchema(ctx context.Context, sobject string, fresh bool) (map[string]salesforce.DescribedField, error) {
+	return e.client.DescribeFields(ctx, sobject, fresh)
 }
 
 func (e salesforceExternal) Create(ctx context.Context, sobject string, fields map[string]any) (string, bool, error) {

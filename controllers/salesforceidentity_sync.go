@@ -130,7 +130,7 @@ func (s *identitySync) confirmInSync(ctx context.Context, plan mapping.Plan, nex
 	}
 	s.obj.Status.Records = recordsStatus(s.plannedWrites(plan), s.state, s.obj.Status.Records, nil, false, s.now)
 	s.obj.Status.LastDriftCheckTime = lastChecked(s.state, s.obj.Status)
-	return verdict{outcome: syncedOutcome(s.state), result: ctrl.Result{RequeueAfter: next.requeueAfter}}
+	return verdict{outcome: s.withPlanNotes(syncedOutcome(s.state), plan), result: ctrl.Result{RequeueAfter: next.requeueAfter}}
 }
 
 // checkBudget stops a reconcile that would spend beyond the destination's API budget.
@@ -180,7 +180,7 @@ func (s *identitySync) conclude(ctx context.Context, plan mapping.Plan, hash str
 	s.obj.Status.Records = recordsStatus(s.plannedWrites(plan), s.state, s.obj.Status.Records, s.done, true, s.now)
 	s.r.emitSyncEvents(s.obj, s.state, s.done, s.driftOnly)
 	s.obj.Status.LastDriftCheckTime = &metav1.Time{Time: s.now}
-	return verdict{outcome: syncedOutcome(s.state), result: ctrl.Result{RequeueAfter: decide(s.facts(true), s.now).requeueAfter}}
+	return verdict{outcome: s.withPlanNotes(syncedOutcome(s.state), plan), result: ctrl.Result{RequeueAfter: decide(s.facts(true), s.now).requeueAfter}}
 }
 
 // outcomeUnknown reports failures after which a write may still land: no answer came back

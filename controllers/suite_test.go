@@ -96,8 +96,9 @@ var _ = AfterSuite(func() {
 	}
 })
 
-// startManager runs the manager as main.go does; restart specs stop and start it again.
-func startManager() {
+// startManager runs the manager as main.go does; restart specs stop and start it again, some
+// with other options.
+func startManager(adjust ...func(*Options)) {
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:  testScheme,
 		Metrics: metricsserver.Options{BindAddress: "0"},
@@ -115,6 +116,9 @@ func startManager() {
 	opts.skipNameValidation = true
 	opts.SalesforceTimeout = 2 * time.Second
 	opts.SyncEvents = true
+	for _, a := range adjust {
+		a(&opts)
+	}
 	Expect(SetupWithManager(mgr, opts)).To(Succeed())
 
 	var ctx context.Context

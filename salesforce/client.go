@@ -28,7 +28,7 @@ type Client struct {
 	usage   apiUsage
 
 	describeMu sync.Mutex
-	matchable  map[string]map[string]bool // lower-case object → lower-case field → usable to find a record
+	described  map[string]map[string]DescribedField // lower-case object → lower-case field
 }
 
 type apiUsage struct {

@@ -3,7 +3,6 @@ package salesforce
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"sort"
 	"strings"
 	"time"
@@ -107,41 +106,16 @@ func parseDatetime(s string) (time.Time, error) {
 // matchableFields names, in lower case, the fields of sobject a record can be found again by,
 // from the object's describe: text and id fields SOQL can filter on. Long text areas cannot be
 // filtered; dates, numbers and booleans can, but only as bare literals, and the values kept for
-// matching are strings sent in the create. A client describes each object once; only the rare
-// search for a lost create needs it.
+// matching are strings sent in the create.
 func (c *Client) matchableFields(ctx context.Context, sobject string) (map[string]bool, error) {
-	key := strings.ToLower(sobject)
-	c.describeMu.Lock()
-	known, ok := c.matchable[key]
-	c.describeMu.Unlock()
-	if ok {
-		return known, nil
-	}
-	op := "describe " + sobject
-	resp, err := c.call(ctx, op, http.MethodGet, pathJoin("sobjects", sobject, "describe"), nil)
+	fields, err := c.DescribeFields(ctx, sobject, false)
 	if err != nil {
 		return nil, err
 	}
-	var described struct {
-		Fields []struct {
-			Name       string `json:"name"`
-			Type       string `json:"type"`
-			Filterable *bool  `json:"filterable"`
-		} `json:"fields"`
+	known := make(map[string]bool, len(fields))
+	for key, f := range fields {
+		known[key] = quotedInSOQL[f.Type] && f.Filterable
 	}
-	if err := decode(resp, op, &described); err != nil {
-		return nil, err
-	}
-	known = make(map[string]bool, len(described.Fields))
-	for _, f := range described.Fields {
-		known[strings.ToLower(f.Name)] = quotedInSOQL[f.Type] && (f.Filterable == nil || *f.Filterable)
-	}
-	c.describeMu.Lock()
-	if c.matchable == nil {
-		c.matchable = map[string]map[string]bool{}
-	}
-	c.matchable[key] = known
-	c.describeMu.Unlock()
 	return known, nil
 }
 

@@ -16,7 +16,11 @@ type DestinationReference struct {
 
 // ExternalID is one entry of identify's context.externalId. Entries whose type starts with
 // "Salesforce-" name the object written (type without the prefix); other entries are ignored.
+// The type and id of a Salesforce- entry end up in a request path, hence the patterns; an
+// identify call routinely carries other destinations' entries, whose ids are UUIDs, emails or
+// anything else, so the id is checked on the entry, for Salesforce- entries only.
 // +kubebuilder:validation:XValidation:rule="!self.type.startsWith('Salesforce-') || self.type.substring(11).matches('^[A-Za-z][A-Za-z0-9_]*$')",message="type must be Salesforce-<API name>, where the API name has only letters, digits and underscores, e.g. Salesforce-Account or Salesforce-My_Object__c"
+// +kubebuilder:validation:XValidation:rule="!self.type.startsWith('Salesforce-') || !has(self.id) || self.id.matches('^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$')",message="id must be a 15- or 18-character Salesforce ID made of letters and digits",fieldPath=".id"
 type ExternalID struct {
 	// type is "Salesforce-<Object>", e.g. Salesforce-Contact.
 	// +required
@@ -24,11 +28,10 @@ type ExternalID struct {
 	// +kubebuilder:validation:MaxLength=128
 	Type string `json:"type"`
 
-	// id is the Salesforce ID of the record to update. Absent: a record is created and its ID
-	// remembered.
+	// id is, for a Salesforce- entry, the Salesforce ID of the record to update (absent: a
+	// record is created and its ID remembered). Other entries' ids are ignored.
 	// +optional
-	// +kubebuilder:validation:MaxLength=18
-	// +kubebuilder:validation:XValidation:rule="self.matches('^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$')",message="id must be a 15- or 18-character Salesforce ID made of letters and digits"
+	// +kubebuilder:validation:MaxLength=255
 	ID string `json:"id,omitempty"`
 }
 

@@ -223,6 +223,12 @@ func leadObject() *objectDef {
 			boolean("HasOptedOutOfFax"),
 			boolean("IsUnreadByOwner"),
 			txt("Jigsaw", 20),
+			// Lead object reference: JigsawContactId and PhotoUrl have no Create or Update
+			// property; the email bounce fields do.
+			readOnly(txt("JigsawContactId", 20)),
+			readOnly(typed("PhotoUrl", tURL, 255)),
+			typed("EmailBouncedDate", tDatetime, 0),
+			txt("EmailBouncedReason", 255),
 			ref("IndividualId", "Individual"),
 			ref("OwnerId", "User", "Group"),
 			ref("RecordTypeId", "RecordType"),

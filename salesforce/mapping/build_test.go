@@ -30,6 +30,7 @@ func TestEmail(t *testing.T) {
 		traits    string
 		s         Settings
 		wantEmail string
+		wantTrait string // the trait a MissingEmail names; email when empty
 	}{
 		"Present":         {traits: `{"email":"e@example.com"}`, s: mappingOn, wantEmail: "e@example.com"},
 		"PresentUnmapped": {traits: `{"email":"e@example.com"}`, wantEmail: "e@example.com"},
@@ -40,12 +41,20 @@ func TestEmail(t *testing.T) {
 		"Object":          {traits: `{"email":{"work":"e@example.com"}}`, s: mappingOn},
 		"CapitalEmail":    {traits: `{"Email":"e@example.com"}`, s: mappingOn},
 		"MissingOff":      {traits: `{"name":"x"}`},
+		// With mapping off the traits are field names: the Email field finds the Lead too.
+		"CapitalEmailUnmapped":  {traits: `{"Email":"e@example.com"}`, wantEmail: "e@example.com"},
+		"EmptyCapitalUnmapped":  {traits: `{"Email":""}`, wantTrait: "Email"},
+		"NumberCapitalUnmapped": {traits: `{"Email":7}`, wantTrait: "Email"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			p, err := Build([]byte(tc.traits), nil, tc.s)
 			if tc.wantEmail == "" {
-				wantError(t, err, ReasonMissingEmail, "email")
+				trait := tc.wantTrait
+				if trait == "" {
+					trait = "email"
+				}
+				wantError(t, err, ReasonMissingEmail, trait)
 				if p.Lead != nil || p.Targets != nil {
 					t.Errorf("error came with a plan: %s", Canonical(p))
 				}

@@ -45,7 +45,11 @@ func TestContactRows(t *testing.T) {
 			}
 			traits := mustJSON(t, flat)
 			fields := buildLead(t, traits, mappingOn).ContactFields
-			if got := fields[r.field]; got != value {
+			if _, readOnly := readOnlyContact[r.field]; readOnly {
+				if got, sent := fields[r.field]; sent {
+					t.Errorf("read-only %s = %#v was sent", r.field, got)
+				}
+			} else if got := fields[r.field]; got != value {
 				t.Errorf("%s = %#v, want %q from trait %s", r.field, got, value, r.source)
 			}
 		})

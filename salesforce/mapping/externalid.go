@@ -21,6 +21,11 @@ var (
 // are; other entries belong to other destinations and are skipped.
 func targets(ids []ExternalID, traits map[string]any) ([]Target, error) {
 	var out []Target
+	if hasSalesforceEntry(ids) {
+		if err := distinctFieldNames(traits); err != nil {
+			return nil, err
+		}
+	}
 	for i, e := range ids {
 		object, ok := strings.CutPrefix(e.Type, externalIDPrefix)
 		if !ok {
@@ -42,4 +47,13 @@ func invalidExternalID(index int, format string, args ...any) *ValidationError {
 		Reason:  ReasonInvalidExternalID,
 		Message: fmt.Sprintf("externalId[%d]: ", index) + fmt.Sprintf(format, args...),
 	}
+}
+
+func hasSalesforceEntry(ids []ExternalID) bool {
+	for _, e := range ids {
+		if strings.HasPrefix(e.Type, externalIDPrefix) {
+			return true
+		}
+	}
+	return false
 }

@@ -1,6 +1,9 @@
 package mapping
 
-import "slices"
+import (
+	"maps"
+	"slices"
+)
 
 // LeadFieldNames lists the standard Lead fields the mapping can produce, so
 // the controller can read them back to detect drift. Custom fields depend on
@@ -10,10 +13,10 @@ func LeadFieldNames() []string { return fieldNames(leadRules) }
 // ContactFieldNames is LeadFieldNames for the Contact mapping.
 func ContactFieldNames() []string { return fieldNames(contactRules) }
 
-// ReadOnlyLeadFields lists the mapped Lead fields Salesforce will not write,
-// so the controller may refuse them before calling Salesforce. IsConverted is
-// among them although Salesforce accepts it on create.
-func ReadOnlyLeadFields() []string { return slices.Clone(readOnlyLeadFields) }
+// ReadOnlyLeadFields lists the mapped Lead fields Salesforce will not write;
+// the mapping reports their traits in LeadPlan.Unwritten and never sends them.
+// IsConverted is among them although Salesforce accepts it on create.
+func ReadOnlyLeadFields() []string { return slices.Sorted(maps.Keys(readOnlyLead)) }
 
 func fieldNames(rules []fieldRule) []string {
 	names := make([]string, len(rules))

@@ -93,7 +93,15 @@ func TestLeadRows(t *testing.T) {
 			}
 			lead := buildLead(t, mustJSON(t, flat), mappingOn)
 
-			if got := lead.LeadFields[r.field]; got != value {
+			if slices.Contains(ReadOnlyLeadFields(), r.field) {
+				// Never sent: see TestReadOnlyFieldsNotSent.
+				if got, sent := lead.LeadFields[r.field]; sent {
+					t.Errorf("read-only %s = %#v was sent", r.field, got)
+				}
+				if !slices.Contains(lead.Unwritten, Unwritten{Trait: r.source, Object: "Lead", Field: r.field, Why: readOnlyLead[r.field]}) {
+					t.Errorf("Unwritten = %v, want trait %s reported", lead.Unwritten, r.source)
+				}
+			} else if got := lead.LeadFields[r.field]; got != value {
 				t.Errorf("%s = %#v, want %q from trait %s", r.field, got, value, r.source)
 			}
 			top, _, _ := strings.Cut(r.source, ".")

@@ -13,8 +13,8 @@ func TestPersonName(t *testing.T) {
 	}{
 		"TwoTokens":         {reason: "first and last token", members: `"name":"Alex Keener"`, first: "Alex", last: "Keener"},
 		"OneToken":          {reason: "a single token is the first name; LastName defaults", members: `"name":"Alex"`, first: "Alex", last: "n/a"},
-		"MiddleTokensLost":  {reason: "middle tokens are discarded", members: `"name":"Alex Maria Keener"`, first: "Alex", last: "Keener"},
-		"TrailingSpace":     {reason: "single-space split leaves an empty last token, so LastName is omitted", members: `"name":"Peter "`, first: "Peter", last: absent},
+		"ThreeWords":        {reason: "everything after the first word is the last name", members: `"name":"Alex Van Halen"`, first: "Alex", last: "Van Halen"},
+		"TrailingSpace":     {reason: "an empty last part gets the n/a default", members: `"name":"Peter "`, first: "Peter", last: "n/a"},
 		"LeadingSpace":      {reason: "an empty first token omits FirstName", members: `"name":" Keener"`, first: absent, last: "Keener"},
 		"DoubleSpace":       {reason: "only single spaces split", members: `"name":"Alex  Keener"`, first: "Alex", last: "Keener"},
 		"TabNotSplit":       {reason: "tabs are not separators", members: `"name":"Alex\tKeener"`, first: "Alex\tKeener", last: "n/a"},

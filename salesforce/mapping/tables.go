@@ -168,13 +168,31 @@ var contactIgnored = keySet(
 	recordKeyTrait,
 )
 
-// readOnlyLeadFields are mapped fields Salesforce refuses to write (IsConverted
-// is accepted on create only).
-var readOnlyLeadFields = []string{
-	"ConvertedAccountId", "ConvertedContactId", "ConvertedDate", "ConvertedOpportunityId",
-	"CreatedById", "CreatedDate", "IsConverted", "IsDeleted", "LastActivityDate",
-	"LastModifiedById", "LastModifiedDate", "LastReferencedDate", "LastViewedDate",
-	"MasterRecordId", "SystemModstamp",
+// Why a read-only field is not written, as the condition message says it.
+const (
+	whySystem    = "Salesforce sets this field itself and refuses it on create and update"
+	whyConverted = "Salesforce sets this field when the Lead is converted and refuses it on create and update"
+	whyDataCom   = "Salesforce fills this field from Data.com and refuses it on create and update"
+	whyCreate    = "Salesforce accepts this field on create only, and the same body also updates the Lead"
+)
+
+// readOnlyLead are the Lead rules' fields a real org will not write, from
+// Salesforce's Lead object reference (no Create or Update property); the
+// mapping reports their traits instead of sending a write bound to fail.
+var readOnlyLead = map[string]string{
+	"ConvertedAccountId": whyConverted, "ConvertedContactId": whyConverted,
+	"ConvertedDate": whyConverted, "ConvertedOpportunityId": whyConverted,
+	"CreatedById": whySystem, "CreatedDate": whySystem, "IsDeleted": whySystem,
+	"LastActivityDate": whySystem, "LastModifiedById": whySystem, "LastModifiedDate": whySystem,
+	"LastReferencedDate": whySystem, "LastViewedDate": whySystem, "MasterRecordId": whySystem,
+	"SystemModstamp": whySystem, "PhotoUrl": whySystem,
+	"JigsawContactId": whyDataCom,
+	"IsConverted":     whyCreate,
+}
+
+// readOnlyContact is the same for the Contact rules.
+var readOnlyContact = map[string]string{
+	"IsDeleted": whySystem, "IsPersonAccount": whySystem,
 }
 
 func keySet(keys ...string) map[string]bool {

@@ -27,9 +27,14 @@ func parseTraits(raw []byte) (map[string]any, error) {
 	return traits, nil
 }
 
-// lookup follows a dotted path through nested objects; a step through
-// anything other than an object finds nothing, as lodash's get does.
+// lookup reads a dotted path as lodash's get does: a key equal to the whole
+// path (a flattened {"address.city": …}) first, otherwise a walk through
+// nested objects, where a step through anything other than an object finds
+// nothing.
 func lookup(traits map[string]any, path string) (any, bool) {
+	if v, ok := traits[path]; ok {
+		return v, true
+	}
 	var cur any = traits
 	for part := range strings.SplitSeq(path, ".") {
 		obj, ok := cur.(map[string]any)

@@ -1,5 +1,7 @@
 package mapping
 
+import "fmt"
+
 // Settings are the destination options that change what an identify writes.
 type Settings struct {
 	// MapRudderProperties maps traits to Salesforce fields in the Lead flow;
@@ -36,6 +38,21 @@ type LeadPlan struct {
 	// ContactError explains why the traits cannot be written to a Contact.
 	// It matters only when a converted lead is routed to its Contact.
 	ContactError *ValidationError
+	// LeadTraits and ContactTraits name, for each field of the bodies, the
+	// trait it came from, so a refusal can point at what the user wrote.
+	LeadTraits    map[string]string
+	ContactTraits map[string]string
+	// Unwritten are the traits the mapping did not send, and why.
+	Unwritten []Unwritten
+}
+
+// Unwritten is a trait the mapping leaves out of a body on purpose.
+type Unwritten struct {
+	Trait, Object, Field, Why string
+}
+
+func (u Unwritten) String() string {
+	return fmt.Sprintf("trait %q was not written to %s.%s: %s", u.Trait, u.Object, u.Field, u.Why)
 }
 
 // Target is one write to an arbitrary sObject named by an externalId entry.
