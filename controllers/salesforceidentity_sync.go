@@ -126,7 +126,7 @@ func (s *identitySync) run(ctx context.Context) (outcome, ctrl.Result, error) {
 		if apierrors.IsConflict(err) {
 			return outcome{}, ctrl.Result{}, err
 		}
-		if salesforce.IsAuth(err) {
+		if salesforce.IsAuth(err) || salesforce.IsLoginRetired(err) {
 			// The client already tried one fresh login; let the destination find out why.
 			s.r.registry.invalidate(client.ObjectKeyFromObject(s.dest), s.conn)
 		}
