@@ -98,7 +98,7 @@ func (s *suite) specMigrationGuide(t *testing.T) {
 		t.Errorf("AuthFlowDeprecated events of %s: %q, want one Warning", destination, events)
 	}
 
-	s.runGuide(t, s.guideBlock(t, "--dry-run=client -o yaml | kubectl apply -f -"))
+	s.runGuide(t, s.guideBlock(t, "--from-file=privateKey="))
 	confirmed := s.runGuide(t, s.guideBlock(t, "{.status.authFlow}"))
 	if !strings.Contains(confirmed, "jwt-bearer") || strings.Contains(confirmed, "SOAPLoginRetiring") {
 		t.Errorf("the guide's confirmation printed:\n%s", confirmed)

@@ -55,7 +55,8 @@ func (s *suite) specNoSecretsLeak(t *testing.T) {
 }
 
 func (s *suite) accessTokenPrefix(t *testing.T) string {
-	form := url.Values{"grant_type": {"password"}, "username": {"dev@example.com"}, "password": {s.password + s.securityToken}}
+	// The emulator's org has an External Client App, so the password grant names it too.
+	form := url.Values{"grant_type": {"password"}, "client_id": {jwtClientID}, "username": {"dev@example.com"}, "password": {s.password + s.securityToken}}
 	resp, err := http.PostForm(s.emulator.URL+"/services/oauth2/token", form)
 	if err != nil {
 		t.Fatal(err)
