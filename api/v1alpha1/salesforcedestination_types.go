@@ -17,8 +17,10 @@ type SecretReference struct {
 // SalesforceDestinationSpec is one Salesforce org connection.
 type SalesforceDestinationSpec struct {
 	// credentialsSecretRef names the Secret, in this namespace, holding the login keys:
-	// username, password and securityToken; optionally clientId with clientSecret (OAuth 2.0
-	// username-password or client-credentials flow) or clientId with privateKey (JWT bearer flow).
+	// clientId with privateKey and username (JWT bearer flow); clientId with clientSecret and no
+	// password (client credentials flow); clientId, clientSecret, username and password (OAuth
+	// 2.0 username-password flow); or username, password and securityToken (SOAP login(), which
+	// Salesforce retires in Summer '27). status.authFlow names the flow chosen.
 	// +required
 	CredentialsSecretRef SecretReference `json:"credentialsSecretRef"`
 
