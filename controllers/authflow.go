@@ -78,5 +78,6 @@ func (r *DestinationReconciler) noteAuthFlow(dest, base *sfv1.SalesforceDestinat
 	if prev, ok := r.warnings.warned.Swap(dest.UID, flow); ok && prev == flow {
 		return
 	}
-	r.Recorder.Eventf(dest, nil, corev1.EventTypeWarning, sfv1.ConditionAuthFlowDeprecated, "Login", "%s", notice.Message)
+	// An event's note holds at most 1 kB; a long Secret name makes the guidance longer.
+	r.Recorder.Eventf(dest, nil, corev1.EventTypeWarning, sfv1.ConditionAuthFlowDeprecated, "Login", "%s", truncate(notice.Message, 1000))
 }

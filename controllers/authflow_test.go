@@ -181,6 +181,26 @@ var _ = Describe("Login flows Salesforce is retiring", func() {
 		}, "client-credentials", ""),
 	)
 
+	It("warns also when the Secret's name makes the guidance longer than an event may carry", func() {
+		long := strings.Repeat("a", 60) + "." + strings.Repeat("b", 60) + "." + strings.Repeat("c", 60) + "." + strings.Repeat("d", 60)
+		createSecret(ns, long, emulatorCredentials())
+		destinationWith(ns, "prod", long, emuServer.URL)
+		waitDestinationReason(ns, "prod", sfv1.ReasonLoggedIn)
+		Eventually(func() int { return eventsFor(ns, "prod", sfv1.ConditionAuthFlowDeprecated) }).Should(Equal(1))
+	})
+
+	It("records the LoginFlowRetired event also when the org's fault text is long", func() {
+		org := newFlowOrg()
+		org.emu.AddFault(emulator.Fault{Method: "POST", PathContains: "/Soap/u/", Status: 500, ContentType: "text/xml;charset=UTF-8",
+			Body: `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><soapenv:Fault>` +
+				`<faultcode>sf:INVALID_OPERATION</faultcode><faultstring>INVALID_OPERATION: ` + strings.Repeat("login() is gone. ", 60) +
+				`</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>`})
+		createSecret(ns, "creds", emulatorCredentials())
+		destinationWith(ns, "prod", "creds", org.url)
+		waitDestinationReason(ns, "prod", sfv1.ReasonLoginFlowRetired)
+		Eventually(func() int { return eventsFor(ns, "prod", sfv1.ReasonLoginFlowRetired) }).Should(Equal(1))
+	})
+
 	It("reports LoginFlowRetired with the keys to add, and JWT keys bring it back without writing its identities' records", func() {
 		org := newFlowOrg()
 		createSecret(ns, "creds", emulatorCredentials())

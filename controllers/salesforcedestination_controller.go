@@ -101,7 +101,8 @@ func (r *DestinationReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 		if !o.ready {
 			kind = corev1.EventTypeWarning
 		}
-		r.Recorder.Eventf(dest, nil, kind, o.reason, "Login", "%s", o.message)
+		// An event's note holds at most 1 kB; the migration guidance can be longer.
+		r.Recorder.Eventf(dest, nil, kind, o.reason, "Login", "%s", truncate(o.message, 1000))
 	}
 	applyConditions(&dest.Status.Conditions, dest.Generation, o)
 	return res, err
