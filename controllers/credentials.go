@@ -53,11 +53,13 @@ func credentialsFromSecret(secret *corev1.Secret) (salesforce.Credentials, error
 	switch {
 	case has(keyClientID) && has(keyPrivateKey):
 		required = []string{keyUsername}
-	case has(keyClientID) && has(keyClientSecret) && has(keyUsername):
-		// A connected app may relax IP restrictions, so the token is optional here.
-		required = []string{keyPassword}
+	case has(keyClientID) && has(keyClientSecret) && len(secret.Data[keyPassword]) > 0:
+		// OAuth username-password. A connected app may relax IP restrictions, so the token is
+		// optional here.
+		required = []string{keyUsername}
 	case has(keyClientID) && has(keyClientSecret):
-		// Client credentials: the app's run-as user logs in; no user keys needed.
+		// Client credentials: the app's run-as user logs in; a username left in place from
+		// an earlier flow is not sent, so moving to it is adding two keys and removing one.
 	case has(keyClientID):
 		required = []string{keyClientSecret}
 	default:

@@ -26,6 +26,36 @@ type metrics struct {
 	syncDuration prometheus.Histogram
 	batchRecords *prometheus.HistogramVec
 	identities   *prometheus.GaugeVec
+	loginFlows   *loginFlowSeries
+}
+
+// loginFlowSeries are salesforce_destination_login_flow, one series per destination naming
+// its flow (what an alert lists), and salesforce_destinations, their count per flow.
+type loginFlowSeries struct {
+	mu      sync.Mutex
+	flows   map[types.NamespacedName]salesforce.Flow
+	perDest *prometheus.GaugeVec
+	count   *prometheus.GaugeVec
+}
+
+func (s *loginFlowSeries) set(dest types.NamespacedName, flow salesforce.Flow) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old, known := s.flows[dest]
+	if known && old == flow {
+		return
+	}
+	if known {
+		s.perDest.DeleteLabelValues(dest.String(), string(old), strconv.FormatBool(old.Deprecated()))
+		s.count.WithLabelValues(string(old), strconv.FormatBool(old.Deprecated())).Dec()
+	}
+	if flow == "" {
+		delete(s.flows, dest)
+		return
+	}
+	s.flows[dest] = flow
+	s.perDest.WithLabelValues(dest.String(), string(flow), strconv.FormatBool(flow.Deprecated())).Set(1)
+	s.count.WithLabelValues(string(flow), strconv.FormatBool(flow.Deprecated())).Inc()
 }
 
 var (
@@ -69,7 +99,18 @@ func newMetrics() *metrics {
 				Help: "SalesforceIdentity objects by Ready status and reason.",
 			}, []string{"ready", "reason"}),
 		}
-		ctrlmetrics.Registry.MustRegister(m.calls, m.callDuration, m.usageRatio, m.usageUsed, m.syncDuration, m.batchRecords, m.identities)
+		m.loginFlows = &loginFlowSeries{flows: map[types.NamespacedName]salesforce.Flow{},
+			perDest: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+				Name: "salesforce_destination_login_flow",
+				Help: "1 per destination, labelled with the login flow its Secret selects and whether Salesforce is retiring that flow.",
+			}, []string{"destination", "flow", "deprecated"}),
+			count: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+				Name: "salesforce_destinations",
+				Help: "Destinations by the login flow their Secret selects and whether Salesforce is retiring that flow.",
+			}, []string{"flow", "deprecated"}),
+		}
+		ctrlmetrics.Registry.MustRegister(m.calls, m.callDuration, m.usageRatio, m.usageUsed, m.syncDuration, m.batchRecords, m.identities,
+			m.loginFlows.perDest, m.loginFlows.count)
 		sharedMetrics = m
 	})
 	return sharedMetrics
@@ -117,6 +158,12 @@ func (m *metrics) setAPIUsage(dest types.NamespacedName, used, max int) {
 func (m *metrics) forgetDestination(dest types.NamespacedName) {
 	m.usageRatio.DeleteLabelValues(dest.String())
 	m.usageUsed.DeleteLabelValues(dest.String())
+	m.loginFlows.set(dest, "")
+}
+
+// setLoginFlow records the flow a destination's Secret selects.
+func (m *metrics) setLoginFlow(dest types.NamespacedName, flow salesforce.Flow) {
+	m.loginFlows.set(dest, flow)
 }
 
 // observeSync records a reconcile's duration.

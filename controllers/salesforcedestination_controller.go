@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -36,6 +37,17 @@ type DestinationReconciler struct {
 	newClient func(salesforce.Config) (*salesforce.Client, error)
 	// identities counts each destination's identities.
 	identities *identityindex.Index
+	// warnings remembers which destinations were warned of a deprecated login flow.
+	warnings flowWarnings
+	// refused holds, per destination, the refusedLogin of an org that no longer offers the
+	// flow: the same Secret and spec are not tried again, however often the destination wakes.
+	refused sync.Map
+}
+
+// refusedLogin is a login the org refused for good, and the outcome reported for it.
+type refusedLogin struct {
+	fingerprint string
+	outcome     outcome
 }
 
 // newDestinationReconciler wires the destination reconciler. It logs destinations in and
@@ -59,6 +71,7 @@ func (r *DestinationReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 	if err := r.Get(ctx, req.NamespacedName, dest); err != nil {
 		if apierrors.IsNotFound(err) {
 			r.connections.drop(req.NamespacedName)
+			r.refused.Delete(req.NamespacedName)
 			r.metrics.forgetDestination(req.NamespacedName)
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
@@ -93,12 +106,14 @@ func (r *DestinationReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 	if err == nil {
 		dest.Status.ObservedGeneration = dest.Generation
 	}
+	r.noteAuthFlow(dest, base)
 	if prev := readyReason(base.Status.Conditions); prev != o.reason {
 		kind := corev1.EventTypeNormal
 		if !o.ready {
 			kind = corev1.EventTypeWarning
 		}
-		r.Recorder.Eventf(dest, nil, kind, o.reason, "Login", "%s", o.message)
+		// An event's note holds at most 1 kB; the migration guidance can be longer.
+		r.Recorder.Eventf(dest, nil, kind, o.reason, "Login", "%s", truncate(o.message, 1000))
 	}
 	applyConditions(&dest.Status.Conditions, dest.Generation, o)
 	return res, err
@@ -130,14 +145,21 @@ func (r *DestinationReconciler) connect(ctx context.Context, dest *sfv1.Salesfor
 		r.connections.drop(key)
 		return outcome{reason: sfv1.ReasonSecretKeyMissing, stalled: true, message: err.Error()}, ctrl.Result{}, nil
 	}
+	if flow, err := creds.Flow(); err == nil {
+		dest.Status.AuthFlow = string(flow)
+	}
 
 	fingerprint := secretFingerprint(dest, secret)
 	conn := r.connections.get(key)
 	if conn == nil || conn.fingerprint != fingerprint || conn.uid != dest.UID {
+		if v, ok := r.refused.Load(key); ok && v.(refusedLogin).fingerprint == fingerprint {
+			return v.(refusedLogin).outcome, ctrl.Result{}, nil
+		}
 		conn, err = r.login(ctx, dest, creds, fingerprint)
 		if err != nil {
-			return r.loginFailed(dest, err)
+			return r.loginFailed(dest, fingerprint, err)
 		}
+		r.refused.Delete(key)
 		r.connections.put(key, conn)
 	}
 	if exhausted, _, _ := (apiBudget{percent: budgetPercent(dest)}).exhausted(conn.client.APIUsage); exhausted {
@@ -148,9 +170,6 @@ func (r *DestinationReconciler) connect(ctx context.Context, dest *sfv1.Salesfor
 		}
 	}
 	dest.Status.InstanceURL = conn.client.InstanceURL()
-	if flow, err := creds.Flow(); err == nil {
-		dest.Status.AuthFlow = string(flow)
-	}
 	if used, max, ok := conn.client.APIUsage(); ok {
 		dest.Status.APIUsage = &sfv1.APIUsage{Used: int64(used), Limit: int64(max)}
 		r.metrics.setAPIUsage(key, used, max)
@@ -187,8 +206,17 @@ func (r *DestinationReconciler) login(ctx context.Context, dest *sfv1.Salesforce
 	return conn, nil
 }
 
-func (r *DestinationReconciler) loginFailed(dest *sfv1.SalesforceDestination, err error) (outcome, ctrl.Result, error) {
-	r.connections.drop(client.ObjectKeyFromObject(dest))
+func (r *DestinationReconciler) loginFailed(dest *sfv1.SalesforceDestination, fingerprint string, err error) (outcome, ctrl.Result, error) {
+	key := client.ObjectKeyFromObject(dest)
+	r.connections.drop(key)
+	if salesforce.IsLoginRetired(err) {
+		// An HTTP 500 that no retry can fix: only another flow can, so this waits for the
+		// Secret or the spec to change, without a requeue.
+		o := outcome{reason: sfv1.ReasonLoginFlowRetired, stalled: true,
+			message: retiredMessage(dest.Spec.CredentialsSecretRef.Name, err)}
+		r.refused.Store(key, refusedLogin{fingerprint: fingerprint, outcome: o})
+		return o, ctrl.Result{}, nil
+	}
 	if salesforce.IsAuth(err) || (!salesforce.IsTransient(err) && !salesforce.IsThrottled(err)) {
 		// Retrying the same credentials only risks locking the user out; a change to the
 		// Secret or the spec triggers the next attempt. A slow poll covers org-side fixes.
@@ -208,6 +236,8 @@ func (r *DestinationReconciler) reconcileDelete(ctx context.Context, dest *sfv1.
 	}
 	key := client.ObjectKeyFromObject(dest)
 	r.connections.drop(key)
+	r.refused.Delete(key)
+	r.warnings.warned.Delete(dest.UID)
 	r.metrics.forgetDestination(key)
 	if controllerutil.ContainsFinalizer(dest, sfv1.FinalizerInUse) {
 		patchBase := dest.DeepCopy()

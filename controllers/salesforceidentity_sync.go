@@ -170,7 +170,7 @@ func (s *identitySync) conclude(ctx context.Context, plan mapping.Plan, hash str
 		return v
 	}
 	if err != nil {
-		if salesforce.IsAuth(err) {
+		if salesforce.IsAuth(err) || salesforce.IsLoginRetired(err) {
 			// The client already tried one fresh login; let the destination find out why.
 			s.r.connections.invalidate(client.ObjectKeyFromObject(s.dest), s.conn)
 		}

@@ -25,18 +25,19 @@ func TestCredentialsFlow(t *testing.T) {
 		want    Flow
 		wantErr string
 	}{
-		"soap with token":        {creds: Credentials{Username: "u", Password: "p", SecurityToken: "t"}, want: FlowSOAPLogin},
-		"soap without token":     {creds: Credentials{Username: "u", Password: "p"}, want: FlowSOAPLogin},
-		"oauth password":         {creds: Credentials{Username: "u", Password: "p", ClientID: "id", ClientSecret: "s"}, want: FlowOAuthPassword},
-		"jwt":                    {creds: Credentials{Username: "u", ClientID: "id", PrivateKeyPEM: key}, want: FlowJWTBearer},
-		"jwt wins over secret":   {creds: Credentials{Username: "u", ClientID: "id", ClientSecret: "s", PrivateKeyPEM: key}, want: FlowJWTBearer},
-		"client credentials":     {creds: Credentials{ClientID: "id", ClientSecret: "s"}, want: FlowClientCredentials},
-		"nothing":                {wantErr: "missing username, password"},
-		"no password":            {creds: Credentials{Username: "u", SecurityToken: "t"}, wantErr: "missing password"},
-		"oauth without password": {creds: Credentials{Username: "u", ClientID: "id", ClientSecret: "s"}, wantErr: "missing password"},
-		"jwt without username":   {creds: Credentials{ClientID: "id", PrivateKeyPEM: key}, wantErr: "missing username"},
-		"client id alone":        {creds: Credentials{Username: "u", Password: "p", ClientID: "id"}, wantErr: "missing clientSecret or privateKey"},
-		"secret without id":      {creds: Credentials{ClientSecret: "s"}, wantErr: "missing clientId"},
+		"soap with token":      {creds: Credentials{Username: "u", Password: "p", SecurityToken: "t"}, want: FlowSOAPLogin},
+		"soap without token":   {creds: Credentials{Username: "u", Password: "p"}, want: FlowSOAPLogin},
+		"oauth password":       {creds: Credentials{Username: "u", Password: "p", ClientID: "id", ClientSecret: "s"}, want: FlowOAuthPassword},
+		"jwt":                  {creds: Credentials{Username: "u", ClientID: "id", PrivateKeyPEM: key}, want: FlowJWTBearer},
+		"jwt wins over secret": {creds: Credentials{Username: "u", ClientID: "id", ClientSecret: "s", PrivateKeyPEM: key}, want: FlowJWTBearer},
+		"client credentials":   {creds: Credentials{ClientID: "id", ClientSecret: "s"}, want: FlowClientCredentials},
+		"nothing":              {wantErr: "missing username, password"},
+		"no password":          {creds: Credentials{Username: "u", SecurityToken: "t"}, wantErr: "missing password"},
+		"client credentials with the username left in place": {creds: Credentials{Username: "u", ClientID: "id", ClientSecret: "s"}, want: FlowClientCredentials},
+		"oauth password without username":                    {creds: Credentials{Password: "p", ClientID: "id", ClientSecret: "s"}, wantErr: "missing username"},
+		"jwt without username":                               {creds: Credentials{ClientID: "id", PrivateKeyPEM: key}, wantErr: "missing username"},
+		"client id alone":                                    {creds: Credentials{Username: "u", Password: "p", ClientID: "id"}, wantErr: "missing clientSecret or privateKey"},
+		"secret without id":                                  {creds: Credentials{ClientSecret: "s"}, wantErr: "missing clientId"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -104,7 +105,7 @@ func TestNewValidatesConfig(t *testing.T) {
 
 func TestOAuthPasswordLogin(t *testing.T) {
 	org := newFakeOrg(t)
-	org.handle("GET", "/services/data/v66.0/sobjects/Lead/00Q5g000001AbcdEAC", org.reply(200, "get_lead.json"))
+	org.handle("GET", "/services/data/v68.0/sobjects/Lead/00Q5g000001AbcdEAC", org.reply(200, "get_lead.json"))
 	c := newTestClient(t, org, testCreds)
 	if _, err := c.Get(testContext(t), "Lead", "00Q5g000001AbcdEAC", nil); err != nil {
 		t.Fatalf("Get: %v", err)
@@ -156,7 +157,7 @@ func TestClientCredentialsLogin(t *testing.T) {
 
 func TestSOAPLogin(t *testing.T) {
 	org := newFakeOrg(t)
-	org.handle("DELETE", "/services/data/v66.0/sobjects/Lead/00Q5g000001AbcdEAC", org.reply(204, ""))
+	org.handle("DELETE", "/services/data/v68.0/sobjects/Lead/00Q5g000001AbcdEAC", org.reply(204, ""))
 	creds := Credentials{Username: `o'brien&<x>@example.com`, Password: `pa<ss>&"`, SecurityToken: "TKN"}
 	c := newTestClient(t, org, creds)
 	if err := c.Delete(testContext(t), "Lead", "00Q5g000001AbcdEAC"); err != nil {

@@ -22,7 +22,7 @@ type collectionsSim struct {
 
 func newCollectionsSim(org *fakeOrg) *collectionsSim {
 	s := &collectionsSim{leads: map[string]string{}}
-	root := "/services/data/v66.0"
+	root := "/services/data/v68.0"
 	for _, m := range []string{"POST", "PATCH", "DELETE", "GET"} {
 		org.handle(m, root+"/composite/sobjects", s.direct)
 		org.handle(m, root+"/composite/sobjects/Lead", s.direct)
@@ -213,7 +213,7 @@ func TestSaveManySingleCollectionGoesPlain(t *testing.T) {
 		t.Fatalf("SaveMany() = %+v, %v", results, err)
 	}
 	reqs := org.dataRequests()
-	if sim.composites != 0 || len(reqs) != 1 || reqs[0].Method != "POST" || reqs[0].Path != "/services/data/v66.0/composite/sobjects" {
+	if sim.composites != 0 || len(reqs) != 1 || reqs[0].Method != "POST" || reqs[0].Path != "/services/data/v68.0/composite/sobjects" {
 		t.Fatalf("requests = %+v", reqs)
 	}
 	var body collectionBody
@@ -247,7 +247,7 @@ func TestSaveManyChunkFailureStaysWithItsRows(t *testing.T) {
 
 func TestCollectionsRecordedBody(t *testing.T) {
 	org := newFakeOrg(t)
-	org.handle("PATCH", "/services/data/v66.0/composite/sobjects", org.reply(200, "collections_mixed.json"))
+	org.handle("PATCH", "/services/data/v68.0/composite/sobjects", org.reply(200, "collections_mixed.json"))
 	c := newTestClient(t, org, testCreds)
 	results, err := c.CollectionUpdate(testContext(t), false, []RecordWrite{
 		{SObject: "Account", ID: "001RM000003oLrfYAE", Fields: map[string]any{"Name": "a"}},
@@ -268,7 +268,7 @@ func TestCollectionsRecordedBody(t *testing.T) {
 
 func TestCollectionsRetrieveRecordedBody(t *testing.T) {
 	org := newFakeOrg(t)
-	org.handle("POST", "/services/data/v66.0/composite/sobjects/Lead", org.reply(200, "collections_retrieve.json"))
+	org.handle("POST", "/services/data/v68.0/composite/sobjects/Lead", org.reply(200, "collections_retrieve.json"))
 	c := newTestClient(t, org, testCreds)
 	recs, err := c.CollectionRetrieve(testContext(t), "Lead", []string{"00Q5g000001AbcdEAC", "00Q5g000001AbceEAC", "bad"}, []string{"Id", "Email"})
 	if err != nil || len(recs) != 3 || recs[0].String("Email") != "a@b.com" || recs[1] != nil || recs[2] != nil {
@@ -371,7 +371,7 @@ func TestFindLeadsByEmail(t *testing.T) {
 
 func TestFindLeadsByEmailRecordedPages(t *testing.T) {
 	org := newFakeOrg(t)
-	org.handle("GET", "/services/data/v66.0/query", org.reply(200, "query_page1.json"))
+	org.handle("GET", "/services/data/v68.0/query", org.reply(200, "query_page1.json"))
 	org.handle("GET", "/services/data/v66.0/query/01gRO0000016PIAYA2-2000", org.reply(200, "query_page2.json"))
 	c := newTestClient(t, org, testCreds)
 	found, err := c.FindLeadsByEmail(testContext(t), []string{"a@b.com", "c@d.com"})
@@ -399,7 +399,7 @@ func TestFindLeadsByEmailNoEmails(t *testing.T) {
 
 func TestCompositeRecordedBody(t *testing.T) {
 	org := newFakeOrg(t)
-	org.handle("POST", "/services/data/v66.0/composite", org.reply(200, "composite_mixed.json"))
+	org.handle("POST", "/services/data/v68.0/composite", org.reply(200, "composite_mixed.json"))
 	c := newTestClient(t, org, testCreds)
 	acct, _ := NewCreateSubrequest("refAccount", "Account", map[string]any{"Name": "Acme"})
 	contact, _ := NewCreateSubrequest("refContact", "Contact", map[string]any{"AccountId": "@{refAccount.id}"})
@@ -415,7 +415,7 @@ func TestCompositeRecordedBody(t *testing.T) {
 	}
 	var sent compositeRequest
 	_ = json.Unmarshal([]byte(org.dataRequests()[0].Body), &sent)
-	if sent.CompositeRequest[1].URL != "/services/data/v66.0/sobjects/Contact" || sent.AllOrNone {
+	if sent.CompositeRequest[1].URL != "/services/data/v68.0/sobjects/Contact" || sent.AllOrNone {
 		t.Fatalf("sent = %s", org.dataRequests()[0].Body)
 	}
 }
@@ -465,7 +465,7 @@ func TestRolledBackRowsFollowTheirRootCause(t *testing.T) {
 	for name, tc := range cases {
 		t.Run("collections "+name, func(t *testing.T) {
 			org := newFakeOrg(t)
-			org.handle("POST", "/services/data/v66.0/composite/sobjects", func(w http.ResponseWriter, r *http.Request) {
+			org.handle("POST", "/services/data/v68.0/composite/sobjects", func(w http.ResponseWriter, r *http.Request) {
 				fmt.Fprintf(w, `[%s,{"success":false,"errors":[%s]}]`, rolledBack, tc.root)
 			})
 			c := newTestClient(t, org, testCreds)
@@ -491,7 +491,7 @@ func TestRolledBackRowsFollowTheirRootCause(t *testing.T) {
 		})
 		t.Run("composite "+name, func(t *testing.T) {
 			org := newFakeOrg(t)
-			org.handle("POST", "/services/data/v66.0/composite", func(w http.ResponseWriter, r *http.Request) {
+			org.handle("POST", "/services/data/v68.0/composite", func(w http.ResponseWriter, r *http.Request) {
 				root := strings.Replace(tc.root, `"statusCode"`, `"errorCode"`, 1)
 				fmt.Fprintf(w, `{"compositeResponse":[%s,{"body":[%s],"httpStatusCode":400,"referenceId":"r1"}]}`, halted, root)
 			})

@@ -80,7 +80,7 @@ func New(cfg Config) (*Client, error) {
 // Flow returns the login flow the client uses.
 func (c *Client) Flow() Flow { return c.flow }
 
-// APIVersion returns the REST API version of data calls, e.g. "66.0".
+// APIVersion returns the REST API version of data calls, e.g. "68.0".
 func (c *Client) APIVersion() string { return c.apiVersion }
 
 // InstanceURL returns the instance of the current session, or "" before the first login.

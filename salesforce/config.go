@@ -14,7 +14,7 @@ import (
 
 const (
 	// DefaultAPIVersion is the REST API version used when Config.APIVersion is empty.
-	DefaultAPIVersion = "66.0"
+	DefaultAPIVersion = "68.0"
 	// soapLoginVersion is the last API version that still offers SOAP login().
 	soapLoginVersion = "64.0"
 
@@ -47,7 +47,7 @@ type Config struct {
 	// LoginURL is the base URL of the login host (production, sandbox or My
 	// Domain). Plain http is accepted only for loopback hosts, for tests.
 	LoginURL    string
-	APIVersion  string // "66.0" form; default DefaultAPIVersion
+	APIVersion  string // "68.0" form; default DefaultAPIVersion
 	Credentials Credentials
 	HTTPClient  *http.Client // default: NewHTTPClient()
 	UserAgent   string       // default "salesforce-controller/<version>"

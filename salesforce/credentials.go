@@ -27,7 +27,9 @@ const (
 // Flow chooses the login flow from the credentials present:
 //   - ClientID and PrivateKeyPEM: JWT bearer (Username names the user);
 //   - ClientID, ClientSecret, Username and Password: OAuth username-password;
-//   - ClientID and ClientSecret without Username: client credentials (My Domain only);
+//   - ClientID and ClientSecret without Password: client credentials (My Domain only). A
+//     Username left in place is not sent: the app's run-as user is who logs in, so moving off
+//     a password flow is adding the client keys and removing the password;
 //   - Username and Password alone (SecurityToken optional): SOAP login().
 //
 // The error names the missing keys, using the Secret key names, never values.
@@ -40,14 +42,11 @@ func (c Credentials) Flow() (Flow, error) {
 		}
 		return FlowJWTBearer, nil
 	case has(c.ClientID) && has(c.ClientSecret):
-		if !has(c.Username) {
-			if has(c.Password) {
-				return "", missing("username")
-			}
+		if !has(c.Password) {
 			return FlowClientCredentials, nil
 		}
-		if !has(c.Password) {
-			return "", missing("password")
+		if !has(c.Username) {
+			return "", missing("username")
 		}
 		return FlowOAuthPassword, nil
 	case has(c.ClientID):
@@ -67,6 +66,11 @@ func (c Credentials) Flow() (Flow, error) {
 	}
 	return FlowSOAPLogin, nil
 }
+
+// Deprecated reports a flow Salesforce is retiring: SOAP login() ends with the Summer '27
+// release, and the OAuth username-password flow is blocked by default in orgs created since
+// Summer '23 and not offered to External Client Apps. JWT bearer and client credentials stay.
+func (f Flow) Deprecated() bool { return f == FlowSOAPLogin || f == FlowOAuthPassword }
 
 func missing(keys ...string) error {
 	return fmt.Errorf("incomplete salesforce credentials: missing %s", strings.Join(keys, ", "))

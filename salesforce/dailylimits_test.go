@@ -7,7 +7,7 @@ import (
 
 func TestDailyAPIRequests(t *testing.T) {
 	o := newFakeOrg(t)
-	o.handle(http.MethodGet, "/services/data/v66.0/limits", func(w http.ResponseWriter, r *http.Request) {
+	o.handle(http.MethodGet, "/services/data/v68.0/limits", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
 		w.Write([]byte(`{"DailyApiRequests":{"Max":15000,"Remaining":14996},"DataStorageMB":{"Max":5,"Remaining":5}}`))
 	})

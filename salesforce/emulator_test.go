@@ -107,6 +107,36 @@ func TestEmulatorBadCredentials(t *testing.T) {
 	}
 }
 
+// TestEmulatorRetiredSOAPLogin: an org that refuses login() itself is told apart from one that
+// refuses the credentials, so the controller can say which keys to add instead of blaming the
+// password; the flows that stay keep working.
+func TestEmulatorRetiredSOAPLogin(t *testing.T) {
+	wrong := passwordCreds()
+	wrong.Password = "not-the-password"
+	cases := map[string]struct {
+		mode        emulator.SOAPLoginMode
+		creds       salesforce.Credentials
+		wantRetired bool
+		wantOK      bool
+	}{
+		"retired":                          {emulator.SOAPLoginRetired, passwordCreds(), true, false},
+		"disabled in the org":              {emulator.SOAPLoginDisabled, passwordCreds(), true, false},
+		"retired, wrong password":          {emulator.SOAPLoginRetired, wrong, true, false},
+		"available, wrong password":        {emulator.SOAPLoginAvailable, wrong, false, false},
+		"retired, client credentials stay": {emulator.SOAPLoginRetired, salesforce.Credentials{ClientID: emuOptions.ClientID, ClientSecret: emuOptions.ClientSecret}, false, true},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			opts := emuOptions
+			opts.SOAPLogin = tc.mode
+			err := startEmulator(t, opts).client(t, tc.creds).Login(ctxFor(t))
+			if (err == nil) != tc.wantOK || salesforce.IsLoginRetired(err) != tc.wantRetired {
+				t.Fatalf("Login() = %v; want ok=%v retired=%v", err, tc.wantOK, tc.wantRetired)
+			}
+		})
+	}
+}
+
 func TestEmulatorRecordLifecycle(t *testing.T) {
 	o := startEmulator(t, emuOptions)
 	c := o.client(t, passwordCreds())

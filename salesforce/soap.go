@@ -101,3 +101,13 @@ func (c *Client) soapLogin(ctx context.Context) (*session, error) {
 	}
 	return &session{accessToken: lr.Result.SessionID, instanceURL: server.Scheme + "://" + server.Host}, nil
 }
+
+// IsLoginRetired reports that the org refused SOAP login() itself rather than the
+// credentials: INVALID_OPERATION is what an org answers where login() is not offered (API
+// 65.0 and later, orgs that have it disabled, and after its Summer '27 retirement), and
+// UNSUPPORTED_API_VERSION what a retired API version answers. Both are HTTP 500 faults that
+// no retry with the same Secret can fix; only another login flow can.
+func IsLoginRetired(err error) bool {
+	e, ok := asError(err)
+	return ok && e.Operation == "login" && (e.Code == "INVALID_OPERATION" || e.Code == "UNSUPPORTED_API_VERSION")
+}

@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-const leadPath = "/services/data/v66.0/sobjects/Lead"
+const leadPath = "/services/data/v68.0/sobjects/Lead"
 
 func TestCreate(t *testing.T) {
 	org := newFakeOrg(t)
@@ -147,7 +147,7 @@ func TestPathInputsAreValidated(t *testing.T) {
 
 func TestQueryFollowsNextRecordsURL(t *testing.T) {
 	org := newFakeOrg(t)
-	org.handle("GET", "/services/data/v66.0/query", org.reply(200, "query_page1.json"))
+	org.handle("GET", "/services/data/v68.0/query", org.reply(200, "query_page1.json"))
 	org.handle("GET", "/services/data/v66.0/query/01gRO0000016PIAYA2-2000", org.reply(200, "query_page2.json"))
 	c := newTestClient(t, org, testCreds)
 	soql := "SELECT Id FROM Lead WHERE Email = " + QuoteSOQL("o'brien+x@acme.com")
@@ -165,9 +165,9 @@ func TestQueryFollowsNextRecordsURL(t *testing.T) {
 }
 
 func TestQueryRefusesForeignNextRecordsURL(t *testing.T) {
-	for _, next := range []string{"https://evil.example.com/services/data/v66.0/query/x", "//evil.example.com/services/data/x", "/services/data/../../x", "/other"} {
+	for _, next := range []string{"https://evil.example.com/services/data/v68.0/query/x", "//evil.example.com/services/data/x", "/services/data/../../x", "/other"} {
 		org := newFakeOrg(t)
-		org.handle("GET", "/services/data/v66.0/query", func(w http.ResponseWriter, r *http.Request) {
+		org.handle("GET", "/services/data/v68.0/query", func(w http.ResponseWriter, r *http.Request) {
 			json.NewEncoder(w).Encode(map[string]any{"done": false, "nextRecordsUrl": next, "records": []any{}})
 		})
 		c := newTestClient(t, org, testCreds)
@@ -360,7 +360,7 @@ func TestQueryNotDoneWithoutNextRecordsURL(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			org := newFakeOrg(t)
-			org.handle("GET", "/services/data/v66.0/query", func(w http.ResponseWriter, r *http.Request) {
+			org.handle("GET", "/services/data/v68.0/query", func(w http.ResponseWriter, r *http.Request) {
 				w.Write([]byte(tc.page))
 			})
 			c := newTestClient(t, org, testCreds)

@@ -6,6 +6,10 @@ const (
 	ConditionReady       = "Ready"
 	ConditionReconciling = "Reconciling"
 	ConditionStalled     = "Stalled"
+	// ConditionAuthFlowDeprecated, on a destination, is present (True) while its Secret selects
+	// a login flow Salesforce is retiring (SOAP login() or the OAuth username-password flow).
+	// It is a warning only: Ready does not depend on it.
+	ConditionAuthFlowDeprecated = "AuthFlowDeprecated"
 )
 
 // Reasons of SalesforceDestination conditions.
@@ -19,6 +23,17 @@ const (
 	// ReasonAuthenticationFailed: Salesforce refused the credentials (wrong password or token,
 	// locked user, flow disabled for the org or app). Fix the Secret or the org settings.
 	ReasonAuthenticationFailed = "AuthenticationFailed"
+	// ReasonLoginFlowRetired: the org no longer offers SOAP login() (Salesforce answers
+	// INVALID_OPERATION: retired in Summer '27, not available from API 65.0, or disabled in the
+	// org). The message names the Secret keys to add for JWT bearer or client credentials;
+	// nothing is retried until the Secret or the spec changes.
+	ReasonLoginFlowRetired = "LoginFlowRetired"
+	// ReasonSOAPLoginRetiring (AuthFlowDeprecated): the Secret holds only username, password and
+	// securityToken, so the destination logs in with SOAP login(), which retires in Summer '27.
+	ReasonSOAPLoginRetiring = "SOAPLoginRetiring"
+	// ReasonPasswordFlowDeprecated (AuthFlowDeprecated): the Secret selects the OAuth
+	// username-password flow, blocked by default in orgs created since Summer '23.
+	ReasonPasswordFlowDeprecated = "PasswordFlowDeprecated"
 	// ReasonInsecureLoginURL: loginURL uses plain http for a host that is not loopback.
 	ReasonInsecureLoginURL = "InsecureLoginURL"
 	// ReasonUnreachable: Salesforce could not be reached or answered with a server error;

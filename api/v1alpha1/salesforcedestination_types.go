@@ -17,8 +17,10 @@ type SecretReference struct {
 // SalesforceDestinationSpec is one Salesforce org connection.
 type SalesforceDestinationSpec struct {
 	// credentialsSecretRef names the Secret, in this namespace, holding the login keys:
-	// username, password and securityToken; optionally clientId with clientSecret (OAuth 2.0
-	// username-password or client-credentials flow) or clientId with privateKey (JWT bearer flow).
+	// clientId with privateKey and username (JWT bearer flow); clientId with clientSecret and no
+	// password (client credentials flow); clientId, clientSecret, username and password (OAuth
+	// 2.0 username-password flow); or username, password and securityToken (SOAP login(), which
+	// Salesforce retires in Summer '27). status.authFlow names the flow chosen.
 	// +required
 	CredentialsSecretRef SecretReference `json:"credentialsSecretRef"`
 
@@ -33,8 +35,8 @@ type SalesforceDestinationSpec struct {
 	// +kubebuilder:validation:XValidation:rule="self == '' || (isURL(self) && url(self).getScheme() in ['http', 'https'] && url(self).getHostname() != '')",message="loginURL must be an absolute http(s) URL such as https://acme.my.salesforce.com"
 	LoginURL string `json:"loginURL,omitempty"`
 
-	// apiVersion is the Salesforce REST API version for data calls, e.g. "66.0".
-	// Empty means the controller's current default.
+	// apiVersion is the Salesforce REST API version for data calls, e.g. "68.0".
+	// Empty means the controller's current default (68.0, Winter '27).
 	// +optional
 	// +kubebuilder:validation:MaxLength=8
 	// +kubebuilder:validation:XValidation:rule="self == '' || self.matches('^[0-9]{2,3}[.]0$')",message="apiVersion must look like \"66.0\""
@@ -80,7 +82,8 @@ type SalesforceDestinationStatus struct {
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
-	// conditions: Ready is the summary; Reconciling and Stalled appear only while true.
+	// conditions: Ready is the summary; Reconciling and Stalled appear only while true;
+	// AuthFlowDeprecated appears while the Secret selects a login flow Salesforce is retiring.
 	// +optional
 	// +listType=map
 	// +listMapKey=type
@@ -91,7 +94,8 @@ type SalesforceDestinationStatus struct {
 	// +optional
 	InstanceURL string `json:"instanceURL,omitempty"`
 
-	// authFlow is the login flow chosen from the keys in the Secret.
+	// authFlow is the login flow chosen from the keys in the Secret: jwt-bearer,
+	// client-credentials, oauth-password or soap-login.
 	// +optional
 	AuthFlow string `json:"authFlow,omitempty"`
 

@@ -22,6 +22,7 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("metrics expose Salesforce and reconcile counters", s.specMetrics)
 	t.Run("deleting an identity with deletionPolicy Delete deletes its Lead", s.specDeletePolicy)
 	t.Run("kubectl get prints the status columns", s.specColumns)
+	t.Run("the README's migration guide moves the destination to the JWT bearer flow", s.specMigrationGuide)
 	t.Run("manager log has no forbidden errors", s.specNoForbidden)
 	t.Run("no credential appears in logs, events, resources or metrics", s.specNoSecretsLeak)
 }

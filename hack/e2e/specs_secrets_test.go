@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -25,6 +27,7 @@ func (s *suite) specNoSecretsLeak(t *testing.T) {
 		"wrong password":            s.wrongPassword(),
 		"security token":            s.securityToken,
 		"access token (org prefix)": s.accessTokenPrefix(t),
+		"private key":               s.privateKeyLine(t),
 	}
 	log, err := s.manager.Log()
 	if err != nil {
@@ -52,7 +55,8 @@ func (s *suite) specNoSecretsLeak(t *testing.T) {
 }
 
 func (s *suite) accessTokenPrefix(t *testing.T) string {
-	form := url.Values{"grant_type": {"password"}, "username": {"dev@example.com"}, "password": {s.password + s.securityToken}}
+	// The emulator's org has an External Client App, so the password grant names it too.
+	form := url.Values{"grant_type": {"password"}, "client_id": {jwtClientID}, "username": {"dev@example.com"}, "password": {s.password + s.securityToken}}
 	resp, err := http.PostForm(s.emulator.URL+"/services/oauth2/token", form)
 	if err != nil {
 		t.Fatal(err)
@@ -69,4 +73,18 @@ func (s *suite) accessTokenPrefix(t *testing.T) string {
 		t.Fatal("emulator access token has no {orgId}! prefix")
 	}
 	return org + "!"
+}
+
+// privateKeyLine is a line of the guide's private key, long enough to be found only where the
+// key itself went.
+func (s *suite) privateKeyLine(t *testing.T) string {
+	pemText, err := os.ReadFile(filepath.Join(s.dir, "salesforce-controller.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(pemText), "\n")
+	if len(lines) < 3 || len(lines[1]) < 40 {
+		t.Fatal("the guide's private key is not a PEM block")
+	}
+	return lines[1]
 }

@@ -85,8 +85,10 @@ func setUp(t *testing.T) *suite {
 	s.runCluster(t, "wait", "--for=condition=Established", "--timeout=60s",
 		"crd/salesforcedestinations.salesforce.destinations.dev", "crd/salesforceidentities.salesforce.destinations.dev")
 
+	certificate := s.makeGuideCertificate(t)
 	s.emulator, err = localenv.StartEmulator(ctx, bins.Emulator, s.dir, localenv.EmulatorOptions{
 		Password: s.password, SecurityToken: s.securityToken,
+		Args: []string{"--client-id=" + jwtClientID, "--jwt-public-key=" + certificate},
 		Seed: `{"Contact":[{"Id":"` + seededContactID + `","LastName":"Gibbs","FirstName":"J","Email":"old@peterson.com"}]}`,
 	})
 	if err != nil {

@@ -39,7 +39,14 @@ func run() error {
 	flag.StringVar(&opts.InstanceURL, "instance-url", "", "instance_url to return (default: scheme://host of the request)")
 	flag.BoolVar(&opts.LoginHostOnly, "login-host-only", false, "behave as login.salesforce.com (client_credentials refused)")
 	seed := flag.String("seed", "", `JSON seed file: {"Lead":[{...}], ...}`)
+	soapLogin := flag.String("soap-login", "available", "SOAP login(): available, disabled (as in new orgs) or retired (as after Summer '27)")
 	flag.Parse()
+
+	mode, err := emulator.ParseSOAPLoginMode(*soapLogin)
+	if err != nil {
+		return err
+	}
+	opts.SOAPLogin = mode
 
 	if *jwtKey != "" {
 		data, err := os.ReadFile(*jwtKey)

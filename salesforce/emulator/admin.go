@@ -109,6 +109,8 @@ var adminIndex = map[string]string{
 	"DELETE /_emulator/faults/{id}":      "remove one fault rule",
 	"POST /_emulator/sessions/expire":    "expire every session now",
 	"POST /_emulator/credentials":        `rotate credentials: {"password":"..","securityToken":".."}`,
+	"GET /_emulator/soap-login":          `whether SOAP login() answers: {"mode":"available|disabled|retired"}`,
+	"POST /_emulator/soap-login":         `switch SOAP login(): {"mode":"retired"} refuses it as after Summer '27`,
 	"POST /_emulator/objects":            "define a custom object (ObjectDef)",
 	"POST /_emulator/fields":             "define a custom field (FieldDef)",
 	"POST /_emulator/reset":              "reset data, sessions, counters, log and faults",
@@ -205,6 +207,23 @@ func (e *Emulator) serveAdmin(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		e.SetCredentials(body.Password, body.SecurityToken)
+		w.WriteHeader(http.StatusNoContent)
+	case route == "GET soap-login":
+		adminJSON(w, 200, map[string]SOAPLoginMode{"mode": e.SOAPLogin()})
+	case route == "POST soap-login":
+		var body struct {
+			Mode string `json:"mode"`
+		}
+		if err := readJSON(r, &body); err != nil {
+			adminError(w, err)
+			return
+		}
+		mode, err := ParseSOAPLoginMode(body.Mode)
+		if err != nil {
+			adminError(w, err)
+			return
+		}
+		e.SetSOAPLogin(mode)
 		w.WriteHeader(http.StatusNoContent)
 	case route == "POST objects":
 		var def ObjectDef

@@ -153,7 +153,10 @@ func TestSOAPLogin(t *testing.T) {
 			[]string{"<faultcode>INVALID_LOGIN</faultcode>", "<faultstring>INVALID_LOGIN: Invalid username, password, security token; or user locked out.</faultstring>",
 				`<sf:LoginFault xsi:type="sf:LoginFault"><sf:exceptionCode>INVALID_LOGIN</sf:exceptionCode>`}},
 		"login() gone from 65.0": {"65.0", defaultUsername, defaultPassword + defaultSecurityToken, 500,
-			[]string{"<faultcode>UNSUPPORTED_API_VERSION</faultcode>", "not available in API version 65.0"}},
+			[]string{"<faultcode>sf:INVALID_OPERATION</faultcode>", "<sf:exceptionCode>INVALID_OPERATION</sf:exceptionCode>",
+				"The SOAP Login operation is not available in the API version specified (65.0)."}},
+		"login() gone from 68.0": {"68.0", defaultUsername, defaultPassword + defaultSecurityToken, 500,
+			[]string{"<faultcode>sf:INVALID_OPERATION</faultcode>", "(68.0)"}},
 		"retired version": {"30.0", defaultUsername, defaultPassword + defaultSecurityToken, 500,
 			[]string{"<faultcode>UNSUPPORTED_API_VERSION</faultcode>"}},
 	}
@@ -227,5 +230,51 @@ func TestSessionLifecycle(t *testing.T) {
 	}
 	if got := h.emu.Logins(); got != 4 {
 		t.Errorf("Logins() = %d, want 4", got)
+	}
+}
+
+// TestSOAPLoginModes: an org that no longer offers login() refuses it on every version with the
+// fault live orgs send, whatever the credentials, and the admin switch changes it at run time.
+func TestSOAPLoginModes(t *testing.T) {
+	valid := defaultPassword + defaultSecurityToken
+	cases := map[string]struct {
+		start    SOAPLoginMode
+		switchTo string // admin POST /_emulator/soap-login, empty for none
+		status   int
+		want     string
+	}{
+		"available by default":        {"", "", 200, "<sessionId>00D"},
+		"disabled from the start":     {SOAPLoginDisabled, "", 500, "SOAP API login() is disabled by default in this org."},
+		"retired from the start":      {SOAPLoginRetired, "", 500, "SOAP API login() has been retired."},
+		"retired by the admin switch": {"", "retired", 500, "SOAP API login() has been retired."},
+		"enabled by the admin switch": {SOAPLoginRetired, "available", 200, "<sessionId>00D"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, Options{SOAPLogin: tc.start})
+			if tc.switchTo != "" {
+				r := h.raw("POST", "/_emulator/soap-login", `{"mode":"`+tc.switchTo+`"}`, nil)
+				if r.status != 204 {
+					t.Fatalf("admin switch: %d %s", r.status, r.raw)
+				}
+			}
+			body := strings.Replace(strings.Replace(loginEnvelope, "%s", defaultUsername, 1), "%s", valid, 1)
+			r := h.raw("POST", "/services/Soap/u/64.0", body, map[string]string{"Content-Type": "text/xml; charset=UTF-8", "SOAPAction": "login"})
+			if r.status != tc.status || !strings.Contains(string(r.raw), tc.want) {
+				t.Fatalf("got %d, want %d with %q:\n%s", r.status, tc.status, tc.want, r.raw)
+			}
+			if tc.status == 500 && !strings.Contains(string(r.raw), "<sf:exceptionCode>INVALID_OPERATION</sf:exceptionCode>") {
+				t.Errorf("fault is not INVALID_OPERATION:\n%s", r.raw)
+			}
+		})
+	}
+	h := newHarness(t, Options{})
+	if r := h.raw("POST", "/_emulator/soap-login", `{"mode":"gone"}`, nil); r.status != 400 {
+		t.Errorf("unknown mode: %d %s", r.status, r.raw)
+	}
+	h.raw("POST", "/_emulator/soap-login", `{"mode":"retired"}`, nil)
+	h.raw("POST", "/_emulator/reset", "", nil)
+	if r := h.raw("GET", "/_emulator/soap-login", "", nil); !strings.Contains(string(r.raw), `"available"`) {
+		t.Errorf("reset keeps the switched mode: %s", r.raw)
 	}
 }

@@ -21,9 +21,14 @@
 //     Options.ClientID is set, the password grant requires it too.
 //   - POST /services/oauth2/revoke token=... ends a session.
 //   - POST /services/Soap/u/{NN.0} (and /Soap/c/): SOAP login(). 31.0–64.0 answer; failures are
-//     HTTP 500 faults with faultcode INVALID_LOGIN and sf:LoginFault. Versions ≤ 30.0 and, because
-//     login() is not available from API 65.0, versions ≥ 65.0 answer HTTP 500 with faultcode
-//     UNSUPPORTED_API_VERSION (the real fault for 65.0+ is undocumented; this is our choice).
+//     HTTP 500 faults with faultcode INVALID_LOGIN and sf:LoginFault. Versions ≤ 30.0 answer HTTP
+//     500 UNSUPPORTED_API_VERSION (documented). Versions ≥ 65.0, where login() is not available,
+//     answer HTTP 500 INVALID_OPERATION "The SOAP Login operation is not available in the API
+//     version specified (65.0)…", as live orgs do (reported in forcedotcom/wsc#363).
+//     Options.SOAPLogin (flag --soap-login, admin POST /_emulator/soap-login) refuses login() on
+//     every version with HTTP 500 INVALID_OPERATION: "disabled" with the message orgs created
+//     with login() off send (OpenFn/adaptors#1715), "retired" as after the Summer '27 release
+//     (the retired call's answer is not documented; we assume the same fault).
 //   - Sessions expire after Options.SessionIdleTimeout without a successful call (each call
 //     restarts the countdown) → 401 [{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}].
 //     A missing or non-Bearer Authorization header → 401 INVALID_AUTH_HEADER / INVALID_HEADER_TYPE.

@@ -29,6 +29,8 @@ type Emulator struct {
 	token    string
 	sessions map[string]*session
 	logins   int
+	// soapLogin is whether login() answers; admin-switchable, reset to Options.SOAPLogin.
+	soapLogin SOAPLoginMode
 
 	statMu   sync.Mutex
 	used     int
@@ -62,6 +64,9 @@ type LoggedRequest struct {
 // It panics if a custom definition in opts is invalid, because that is a programming error in a test.
 func New(opts Options) *Emulator {
 	opts = opts.withDefaults()
+	if _, err := ParseSOAPLoginMode(string(opts.SOAPLogin)); err != nil {
+		panic(fmt.Sprintf("emulator: %v", err))
+	}
 	e := &Emulator{
 		opts:     opts,
 		userID:   To18("0055g00000EmuUS"),
@@ -96,6 +101,7 @@ func (e *Emulator) resetState() {
 	e.authMu.Lock()
 	e.sessions = map[string]*session{}
 	e.logins = 0
+	e.soapLogin = e.opts.SOAPLogin
 	e.authMu.Unlock()
 
 	e.statMu.Lock()

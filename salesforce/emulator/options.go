@@ -16,8 +16,9 @@ type Options struct {
 	Latency                           time.Duration // added to every data call
 	SessionIdleTimeout                time.Duration // default 2h
 	SearchIndexLag                    time.Duration
-	InstanceURL                       string // default: scheme://host of the request
-	LoginHostOnly                     bool   // behave as login.salesforce.com (client_credentials refused)
+	InstanceURL                       string        // default: scheme://host of the request
+	LoginHostOnly                     bool          // behave as login.salesforce.com (client_credentials refused)
+	SOAPLogin                         SOAPLoginMode // default available; disabled or retired refuse login()
 	CustomObjects                     []ObjectDef
 	CustomFields                      []FieldDef
 
@@ -72,6 +73,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.SOAPLogin == "" {
+		o.SOAPLogin = SOAPLoginAvailable
 	}
 	if o.RequestLogSize <= 0 {
 		o.RequestLogSize = defaultLogSize

@@ -24,14 +24,70 @@ func soapFault(w http.ResponseWriter, code, message, detail string) {
 		code, code, html.EscapeString(message), detail)
 }
 
-func unsupportedVersion(w http.ResponseWriter, version string) {
+// unsupportedVersion answers login() on a retired API version (≤ 30.0): Salesforce's
+// documented 500 UNSUPPORTED_API_VERSION.
+func unsupportedVersion(w http.ResponseWriter) {
 	msg := "UNSUPPORTED_API_VERSION: Invalid Api version specified on URL"
-	if v, _ := strconv.Atoi(strings.TrimSuffix(version, ".0")); v > soapLoginMaxVersion {
-		msg = "login() is not available in API version " + version + " and later; use OAuth 2.0"
-	}
 	detail := `<detail><sf:UnexpectedErrorFault xsi:type="sf:UnexpectedErrorFault"><sf:exceptionCode>UNSUPPORTED_API_VERSION</sf:exceptionCode><sf:exceptionMessage>` +
 		html.EscapeString(msg) + `</sf:exceptionMessage></sf:UnexpectedErrorFault></detail>`
 	soapFault(w, "UNSUPPORTED_API_VERSION", msg, detail)
+}
+
+// invalidOperation is how a live org refuses login() where it does not offer it: on API
+// 65.0 and later, in an org where an admin has not enabled it, and (assumed, as the retired
+// call's answer is not documented) after the Summer '27 retirement.
+func invalidOperation(w http.ResponseWriter, msg string) {
+	detail := `<detail><sf:UnexpectedErrorFault xsi:type="sf:UnexpectedErrorFault"><sf:exceptionCode>INVALID_OPERATION</sf:exceptionCode><sf:exceptionMessage>` +
+		html.EscapeString(msg) + `</sf:exceptionMessage></sf:UnexpectedErrorFault></detail>`
+	soapFault(w, "sf:INVALID_OPERATION", msg, detail)
+}
+
+// SOAPLoginMode says whether the org still offers SOAP login() on API 31.0–64.0.
+type SOAPLoginMode string
+
+const (
+	// SOAPLoginAvailable: login() answers as it does in existing orgs today.
+	SOAPLoginAvailable SOAPLoginMode = "available"
+	// SOAPLoginDisabled: an org created with login() off, as new orgs are; an admin must enable it.
+	SOAPLoginDisabled SOAPLoginMode = "disabled"
+	// SOAPLoginRetired: the org after the Summer '27 release retired login() on every version.
+	SOAPLoginRetired SOAPLoginMode = "retired"
+)
+
+// soapLoginRefusal is the fault message of a mode that refuses login(), or "" when it answers.
+func soapLoginRefusal(mode SOAPLoginMode) string {
+	switch mode {
+	case SOAPLoginDisabled:
+		return "SOAP API login() is disabled by default in this org. Contact the org administrator to enable SOAP API login()."
+	case SOAPLoginRetired:
+		return "SOAP API login() has been retired. Use OAuth 2.0 with an External Client App to authenticate."
+	}
+	return ""
+}
+
+// ParseSOAPLoginMode reads a mode name; empty means available.
+func ParseSOAPLoginMode(s string) (SOAPLoginMode, error) {
+	switch m := SOAPLoginMode(s); m {
+	case "", SOAPLoginAvailable:
+		return SOAPLoginAvailable, nil
+	case SOAPLoginDisabled, SOAPLoginRetired:
+		return m, nil
+	}
+	return "", fmt.Errorf("unknown SOAP login() mode %q: want available, disabled or retired", s)
+}
+
+// SetSOAPLogin switches whether login() answers, as an admin or a Salesforce release would.
+func (e *Emulator) SetSOAPLogin(mode SOAPLoginMode) {
+	e.authMu.Lock()
+	e.soapLogin = mode
+	e.authMu.Unlock()
+}
+
+// SOAPLogin reports the current mode.
+func (e *Emulator) SOAPLogin() SOAPLoginMode {
+	e.authMu.Lock()
+	defer e.authMu.Unlock()
+	return e.soapLogin
 }
 
 // serveSOAPLogin implements the partner/enterprise login() call.
@@ -40,8 +96,16 @@ func (e *Emulator) serveSOAPLogin(w http.ResponseWriter, r *http.Request) {
 	version := strings.Trim(strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, "/services/Soap/u/"), "/services/Soap/c/"), "/")
 	version, _, _ = strings.Cut(version, "/")
 	n, err := strconv.Atoi(strings.TrimSuffix(version, ".0"))
-	if err != nil || !strings.HasSuffix(version, ".0") || n < soapLoginMinVersion || n > soapLoginMaxVersion {
-		unsupportedVersion(w, version)
+	switch {
+	case err != nil || !strings.HasSuffix(version, ".0") || n < soapLoginMinVersion:
+		unsupportedVersion(w)
+		return
+	case n > soapLoginMaxVersion:
+		invalidOperation(w, "The SOAP Login operation is not available in the API version specified ("+version+"). Refer to the documentation for supported versions.")
+		return
+	}
+	if msg := soapLoginRefusal(e.SOAPLogin()); msg != "" {
+		invalidOperation(w, msg)
 		return
 	}
 	username, password := parseLoginEnvelope(r.Body)
