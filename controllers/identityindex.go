@@ -35,7 +35,10 @@ func newIdentityIndex(lw toolscache.ListerWatcher) *identityindex.Index {
 // settings it was written with and holds no unanswered create or write. The state decides,
 // not status alone: status is what a person or a restore may rewrite.
 func inSyncState(id *sfv1.SalesforceIdentity) (syncState, bool) {
-	if !id.DeletionTimestamp.IsZero() || id.Status.ObservedGeneration != id.Generation {
+	// A suspended identity, or one whose suspension is still recorded, must go the full way:
+	// that is where suspension is honoured and, once lifted, cleared.
+	if !id.DeletionTimestamp.IsZero() || id.Status.ObservedGeneration != id.Generation || id.Spec.Suspend ||
+		meta.FindStatusCondition(id.Status.Conditions, sfv1.ConditionSuspended) != nil {
 		return syncState{}, false
 	}
 	wantFinalizer := id.Spec.DeletionPolicy == sfv1.DeletionPolicyDelete

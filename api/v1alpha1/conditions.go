@@ -6,6 +6,17 @@ const (
 	ConditionReady       = "Ready"
 	ConditionReconciling = "Reconciling"
 	ConditionStalled     = "Stalled"
+	// ConditionSuspended is present, True, only while spec.suspend (of the object or, for an
+	// identity, of its destination) stops its work. Ready keeps what the last sync found.
+	ConditionSuspended = "Suspended"
+)
+
+// Reasons of the Suspended condition.
+const (
+	// ReasonSuspended: the object's own spec.suspend is true.
+	ReasonSuspended = "Suspended"
+	// ReasonDestinationSuspended: the identity's SalesforceDestination has spec.suspend true.
+	ReasonDestinationSuspended = "DestinationSuspended"
 )
 
 // Reasons of SalesforceDestination conditions.

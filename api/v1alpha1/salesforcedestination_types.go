@@ -64,6 +64,11 @@ type SalesforceDestinationSpec struct {
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=100
 	APIBudgetPercent *int32 `json:"apiBudgetPercent,omitempty"`
+
+	// suspend stops all work for this destination and its identities: no login, no
+	// Salesforce call and no write while true. Clearing it resumes where it left off.
+	// +optional
+	Suspend bool `json:"suspend,omitempty"`
 }
 
 // APIUsage is the org's daily API consumption as reported by Salesforce's Sforce-Limit-Info header.
@@ -114,6 +119,7 @@ type SalesforceDestinationStatus struct {
 // +kubebuilder:printcolumn:name="API Used",type=integer,JSONPath=`.status.apiUsage.used`
 // +kubebuilder:printcolumn:name="API Limit",type=integer,JSONPath=`.status.apiUsage.limit`
 // +kubebuilder:printcolumn:name="Message",type=string,priority=1,JSONPath=`.status.conditions[?(@.type=="Ready")].message`
+// +kubebuilder:printcolumn:name="Suspended",type=boolean,priority=1,JSONPath=`.spec.suspend`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type SalesforceDestination struct {
 	metav1.TypeMeta   `json:",inline"`

@@ -75,6 +75,12 @@ type SalesforceIdentitySpec struct {
 	// +optional
 	// +kubebuilder:default=Orphan
 	DeletionPolicy DeletionPolicy `json:"deletionPolicy,omitempty"`
+
+	// suspend stops all work for this identity: no Salesforce call and no write while true.
+	// Clearing it resumes as if nothing had been missed. An identity deleted while suspended
+	// leaves Salesforce alone, whatever its deletionPolicy.
+	// +optional
+	Suspend bool `json:"suspend,omitempty"`
 }
 
 // RecordOperation is what the last sync did to a record.
@@ -135,6 +141,7 @@ type SalesforceIdentityStatus struct {
 // +kubebuilder:printcolumn:name="Salesforce ID",type=string,JSONPath=`.status.records[0].id`
 // +kubebuilder:printcolumn:name="Destination",type=string,priority=1,JSONPath=`.spec.destinationRef.name`
 // +kubebuilder:printcolumn:name="Message",type=string,priority=1,JSONPath=`.status.conditions[?(@.type=="Ready")].message`
+// +kubebuilder:printcolumn:name="Suspended",type=boolean,priority=1,JSONPath=`.spec.suspend`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type SalesforceIdentity struct {
 	metav1.TypeMeta   `json:",inline"`
