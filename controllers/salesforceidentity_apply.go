@@ -77,7 +77,7 @@ func (s *identitySync) updateKnownLead(ctx context.Context, lp *mapping.LeadPlan
 		}
 		fields = lp.ContactFields
 	}
-	err := s.ext.Update(ctx, rec.Type, rec.ID, fields)
+	err := s.ext.Update(ctx, rec.Type, rec.ID, s.updateBody(leadKey, rec.Type, rec.ID, fields))
 	switch {
 	case err == nil:
 		s.done[leadKey] = sfv1.RecordUpdated
@@ -157,7 +157,7 @@ func (s *identitySync) updateFoundLead(ctx context.Context, lp *mapping.LeadPlan
 func (s *identitySync) syncTarget(ctx context.Context, i int, t mapping.Target) error {
 	key := externalIDKey(i)
 	if t.ID != "" {
-		if err := s.ext.Update(ctx, t.SObject, t.ID, t.Fields); err != nil {
+		if err := s.ext.Update(ctx, t.SObject, t.ID, s.updateBody(key, t.SObject, t.ID, t.Fields)); err != nil {
 			return err
 		}
 		s.state.set(managedRecord{Key: key, Type: t.SObject, ID: t.ID})
@@ -165,7 +165,7 @@ func (s *identitySync) syncTarget(ctx context.Context, i int, t mapping.Target) 
 		return nil
 	}
 	if rec := s.state.find(key); rec != nil && rec.Type == t.SObject {
-		err := s.ext.Update(ctx, t.SObject, rec.ID, t.Fields)
+		err := s.ext.Update(ctx, t.SObject, rec.ID, s.updateBody(key, t.SObject, rec.ID, t.Fields))
 		if err == nil {
 			s.done[key] = sfv1.RecordUpdated
 			return nil

@@ -149,6 +149,7 @@ func (s *identitySync) checkBudget() error {
 // conclude records what a write or read-back achieved, whatever happened: the IDs learnt so
 // far are stored before the reconcile returns.
 func (s *identitySync) conclude(ctx context.Context, plan mapping.Plan, hash string, err error) verdict {
+	s.recordManagedFields(plan)
 	s.state.stamp(s.done, s.now)
 	switch {
 	case err == nil:

@@ -51,6 +51,9 @@ type managedRecord struct {
 	// annotation alone when the cache has not seen the latest status yet.
 	Operation sfv1.RecordOperation `json:"op,omitempty"`
 	SyncedAt  *metav1.Time         `json:"syncedAt,omitempty"`
+	// Fields are the fields the last write sent to the record: the ones the identity
+	// manages, so that a field leaving the plan can be cleared (removedFields: Clear).
+	Fields []string `json:"fields,omitempty"`
 }
 
 type pendingCreate struct {
@@ -102,6 +105,9 @@ func (s *syncState) set(rec managedRecord) {
 		rec.Created = rec.Created || (cur.Created && same)
 		if same && rec.Operation == "" {
 			rec.Operation, rec.SyncedAt = cur.Operation, cur.SyncedAt
+		}
+		if same && rec.Fields == nil {
+			rec.Fields = cur.Fields
 		}
 		*cur = rec
 		return
