@@ -46,7 +46,10 @@ func inSyncState(id *sfv1.SalesforceIdentity) (syncState, bool) {
 		return syncState{}, false
 	}
 	ready := meta.FindStatusCondition(id.Status.Conditions, sfv1.ConditionReady)
-	if ready == nil || ready.Status != metav1.ConditionTrue || ready.ObservedGeneration != id.Generation {
+	// Only an applied identity is in sync: Ready for an Observe identity (reason Planned)
+	// says the plan is current, not that it was written.
+	if ready == nil || ready.Status != metav1.ConditionTrue || ready.Reason != sfv1.ReasonSynced ||
+		ready.ObservedGeneration != id.Generation || id.Spec.ManagementPolicy == sfv1.ManagementObserve {
 		return syncState{}, false
 	}
 	st, err := loadState(id)

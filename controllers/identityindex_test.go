@@ -53,6 +53,8 @@ func TestInSyncState(t *testing.T) {
 		}, false},
 		{"not Ready", func(o *sfv1.SalesforceIdentity) { o.Status.Conditions[0].Status = metav1.ConditionFalse }, false},
 		{"suspended", func(o *sfv1.SalesforceIdentity) { o.Spec.Suspend = true }, false},
+		{"observing", func(o *sfv1.SalesforceIdentity) { o.Spec.ManagementPolicy = sfv1.ManagementObserve }, false},
+		{"planned, by the destination's default", func(o *sfv1.SalesforceIdentity) { o.Status.Conditions[0].Reason = sfv1.ReasonPlanned }, false},
 		{"resumed, its suspension still recorded", func(o *sfv1.SalesforceIdentity) {
 			o.Status.Conditions = append(o.Status.Conditions, metav1.Condition{Type: sfv1.ConditionSuspended,
 				Status: metav1.ConditionTrue, Reason: sfv1.ReasonDestinationSuspended, ObservedGeneration: 2})

@@ -1,6 +1,7 @@
 package controllers
 
 import (
+	"context"
 	"maps"
 	"slices"
 	"strings"
@@ -72,6 +73,23 @@ func withCleared(body map[string]any, cleared []string) map[string]any {
 // those that left the plan when the destination clears them.
 func (s *identitySync) updateBody(key, sobject, id string, fields map[string]any) map[string]any {
 	return withCleared(fields, removedFields(removedFieldsPolicy(s.dest), s.state.find(key), sobject, id, fields))
+}
+
+// send updates a managed record: with the changes of the plan an Observe pass recorded for
+// exactly this spec and record, when there is one (nothing at all when it found none);
+// otherwise with updateBody.
+func (s *identitySync) send(ctx context.Context, key, sobject, id string, fields map[string]any) (sfv1.RecordOperation, error) {
+	body := s.updateBody(key, sobject, id, fields)
+	if changes, ok := s.state.Planned.changesFor(s.hash, key, sobject, id); ok {
+		body = onlyFields(body, changes)
+		if len(body) == 0 {
+			return sfv1.RecordUnchanged, nil
+		}
+	}
+	if err := s.ext.Update(ctx, sobject, id, body); err != nil {
+		return "", err
+	}
+	return sfv1.RecordUpdated, nil
 }
 
 // recordManagedFields notes on each record this reconcile wrote the fields the plan sends it,

@@ -140,8 +140,9 @@ func (r *IdentityReconciler) stillInSync(ctx context.Context, namespace string, 
 		return ctrl.Result{}, false
 	}
 	ready := meta.FindStatusCondition(dest.Status.Conditions, sfv1.ConditionReady)
-	if ready == nil || ready.Status != metav1.ConditionTrue || dest.Spec.Suspend {
-		// A suspended destination's identities go the full way, which records the suspension.
+	if ready == nil || ready.Status != metav1.ConditionTrue || dest.Spec.Suspend || dest.Spec.DefaultManagementPolicy == sfv1.ManagementObserve {
+		// A suspended destination's identities go the full way, which records the suspension;
+		// so do those that may observe by the destination's default, which plan instead.
 		return ctrl.Result{}, false
 	}
 	var checked *metav1.Time
@@ -207,11 +208,13 @@ func (r *IdentityReconciler) reconcileDelete(ctx context.Context, obj *sfv1.Sale
 	if !controllerutil.ContainsFinalizer(obj, sfv1.FinalizerIdentity) {
 		return ctrl.Result{}, nil
 	}
-	_, _, suspended := r.suspension(ctx, obj)
-	if suspended && obj.Spec.DeletionPolicy == sfv1.DeletionPolicyDelete {
+	// Neither a suspended nor an observing identity writes to Salesforce, deletions included.
+	_, _, leaveAlone := r.suspension(ctx, obj)
+	leaveAlone = leaveAlone || r.observes(ctx, obj)
+	if leaveAlone && obj.Spec.DeletionPolicy == sfv1.DeletionPolicyDelete {
 		r.orphanSuspended(obj, st)
 	}
-	if !suspended && obj.Spec.DeletionPolicy == sfv1.DeletionPolicyDelete {
+	if !leaveAlone && obj.Spec.DeletionPolicy == sfv1.DeletionPolicyDelete {
 		if err := r.deleteCreated(ctx, obj, st); err != nil {
 			v := classify(err)
 			if v.quiet {

@@ -40,6 +40,8 @@ type syncState struct {
 	// Pending marks a create whose outcome is not yet recorded. Found on a later reconcile it
 	// means the controller stopped between sending the create and recording its ID.
 	Pending *pendingCreate `json:"pending,omitempty"`
+	// Planned is the plan an Observe pass found, for the Apply that follows to send exactly.
+	Planned *observedPlan `json:"planned,omitempty"`
 }
 
 type managedRecord struct {
@@ -138,7 +140,7 @@ func (s *syncState) keep(keys map[string]bool) {
 }
 
 func (s *syncState) empty() bool {
-	return len(s.Records) == 0 && s.Hash == "" && s.CheckedAt == nil && s.Pending == nil && s.VerifyAfter == nil
+	return len(s.Records) == 0 && s.Hash == "" && s.CheckedAt == nil && s.Pending == nil && s.VerifyAfter == nil && s.Planned == nil
 }
 
 // stamp notes on each record what a reconcile at now did to it.

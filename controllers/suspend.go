@@ -53,13 +53,13 @@ func clearSuspended(conds *[]metav1.Condition) {
 	meta.RemoveStatusCondition(conds, sfv1.ConditionSuspended)
 }
 
-// orphanSuspended lets a suspended identity go without calling Salesforce, as Flux prunes
-// nothing for a suspended object: the records it created stay, and an event says so.
+// orphanSuspended lets a suspended (or observing) identity go without calling Salesforce, as
+// Flux prunes nothing for a suspended object: the records it created stay, and an event says so.
 func (r *IdentityReconciler) orphanSuspended(obj *sfv1.SalesforceIdentity, st syncState) {
 	for _, rec := range st.Records {
 		if rec.Created {
 			r.Recorder.Eventf(obj, nil, corev1.EventTypeNormal, "Orphaned", "Delete",
-				"Left %s %s in Salesforce: the identity was deleted while suspended", rec.Type, rec.ID)
+				"Left %s %s in Salesforce: the identity was deleted while suspended or observing", rec.Type, rec.ID)
 		}
 	}
 }

@@ -43,6 +43,9 @@ const (
 const (
 	// ReasonSynced: every managed record matches this generation (Ready=True).
 	ReasonSynced = "Synced"
+	// ReasonPlanned: managementPolicy Observe read the records and wrote status.plan; the
+	// message says what Apply would do (Ready=True). Nothing was written to Salesforce.
+	ReasonPlanned = "Planned"
 	// ReasonDestinationNotFound: destinationRef names no SalesforceDestination in the namespace.
 	ReasonDestinationNotFound = "DestinationNotFound"
 	// ReasonDestinationNotReady: the destination has not logged in yet, or its login fails.

@@ -72,6 +72,11 @@ type SalesforceDestinationSpec struct {
 	// +kubebuilder:default=Keep
 	RemovedFields RemovedFieldsPolicy `json:"removedFields,omitempty"`
 
+	// defaultManagementPolicy is the managementPolicy of identities that set none: Apply
+	// (default) or Observe, for onboarding a whole org plan first.
+	// +optional
+	DefaultManagementPolicy ManagementPolicy `json:"defaultManagementPolicy,omitempty"`
+
 	// suspend stops all work for this destination and its identities: no login, no
 	// Salesforce call and no write while true. Clearing it resumes where it left off.
 	// +optional
