@@ -33,8 +33,13 @@ func runPlan(args []string, stdout, stderr io.Writer) int {
 	dest := fset.String("destination", "", "Name of the SalesforceDestination whose org is read.")
 	namespace := fset.String("namespace", "default", "Namespace of the destination and of manifests that name none.")
 	timeout := fset.Duration("timeout", 5*time.Minute, "Time allowed for the whole plan.")
+	kubeconfig := fset.String("kubeconfig", "", "Path to a kubeconfig; default $KUBECONFIG, in-cluster, then ~/.kube/config.")
 	if err := fset.Parse(args); err != nil {
 		return 2
+	}
+	if *kubeconfig != "" {
+		// ctrl.GetConfig reads its own flag, which this command does not parse, or this.
+		os.Setenv("KUBECONFIG", *kubeconfig)
 	}
 	if *dir == "" || *dest == "" {
 		fmt.Fprintln(stderr, "plan: -f DIR and --destination NAME are required")
