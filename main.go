@@ -1,5 +1,6 @@
 // Command manager runs the salesforce-controller: it keeps SalesforceIdentity resources true in
-// the Salesforce orgs their SalesforceDestination points at.
+// the Salesforce orgs their SalesforceDestination points at. `manager plan -f DIR` prints the
+// plan of manifests that are not applied yet (plan_command.go).
 package main
 
 import (
@@ -32,6 +33,9 @@ func init() {
 }
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "plan" {
+		os.Exit(runPlan(os.Args[2:], os.Stdout, os.Stderr))
+	}
 	var (
 		metricsAddr, probeAddr string
 		pprofAddr              string

@@ -32,6 +32,13 @@
 //     transient); salesforceidentity_status.go builds status.records, the conditions
 //     (conditions.go) and events from it, and writes the status once.
 //
+// Modes. suspend.go: a suspended identity or destination stops before step 3 (a Suspended
+// condition, no call). salesforceidentity_plan.go: managementPolicy Observe branches off in
+// step 4 and runs the lookups and reads of step 5 only, writing status.plan
+// (salesforceidentity_planstatus.go) and, in the state, the changes the next Apply sends.
+// removedfields.go: what the state records of each record's fields, and the nulls that
+// removedFields Clear adds to an update.
+//
 // The optimisations each live in a small package of their own under internal/, not in the
 // reconcile: the identity index (memory), the own-write filter (no wake-up for our own
 // writes), the drift reads (read-backs that wait for their batch without holding a worker)

@@ -35,7 +35,10 @@ func newIdentityIndex(lw toolscache.ListerWatcher) *identityindex.Index {
 // settings it was written with and holds no unanswered create or write. The state decides,
 // not status alone: status is what a person or a restore may rewrite.
 func inSyncState(id *sfv1.SalesforceIdentity) (syncState, bool) {
-	if !id.DeletionTimestamp.IsZero() || id.Status.ObservedGeneration != id.Generation {
+	// A suspended identity, or one whose suspension is still recorded, must go the full way:
+	// that is where suspension is honoured and, once lifted, cleared.
+	if !id.DeletionTimestamp.IsZero() || id.Status.ObservedGeneration != id.Generation || id.Spec.Suspend ||
+		meta.FindStatusCondition(id.Status.Conditions, sfv1.ConditionSuspended) != nil {
 		return syncState{}, false
 	}
 	wantFinalizer := id.Spec.DeletionPolicy == sfv1.DeletionPolicyDelete
@@ -43,7 +46,10 @@ func inSyncState(id *sfv1.SalesforceIdentity) (syncState, bool) {
 		return syncState{}, false
 	}
 	ready := meta.FindStatusCondition(id.Status.Conditions, sfv1.ConditionReady)
-	if ready == nil || ready.Status != metav1.ConditionTrue || ready.ObservedGeneration != id.Generation {
+	// Only an applied identity is in sync: Ready for an Observe identity (reason Planned)
+	// says the plan is current, not that it was written.
+	if ready == nil || ready.Status != metav1.ConditionTrue || ready.Reason != sfv1.ReasonSynced ||
+		ready.ObservedGeneration != id.Generation || id.Spec.ManagementPolicy == sfv1.ManagementObserve {
 		return syncState{}, false
 	}
 	st, err := loadState(id)

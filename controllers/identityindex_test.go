@@ -52,6 +52,13 @@ func TestInSyncState(t *testing.T) {
 			o.Generation, o.Status.ObservedGeneration = 3, 3
 		}, false},
 		{"not Ready", func(o *sfv1.SalesforceIdentity) { o.Status.Conditions[0].Status = metav1.ConditionFalse }, false},
+		{"suspended", func(o *sfv1.SalesforceIdentity) { o.Spec.Suspend = true }, false},
+		{"observing", func(o *sfv1.SalesforceIdentity) { o.Spec.ManagementPolicy = sfv1.ManagementObserve }, false},
+		{"planned, by the destination's default", func(o *sfv1.SalesforceIdentity) { o.Status.Conditions[0].Reason = sfv1.ReasonPlanned }, false},
+		{"resumed, its suspension still recorded", func(o *sfv1.SalesforceIdentity) {
+			o.Status.Conditions = append(o.Status.Conditions, metav1.Condition{Type: sfv1.ConditionSuspended,
+				Status: metav1.ConditionTrue, Reason: sfv1.ReasonDestinationSuspended, ObservedGeneration: 2})
+		}, false},
 		{"no conditions (status lost)", func(o *sfv1.SalesforceIdentity) { o.Status = sfv1.SalesforceIdentityStatus{} }, false},
 		{"being deleted", func(o *sfv1.SalesforceIdentity) { o.DeletionTimestamp = &at }, false},
 		{"deletionPolicy Delete without its finalizer", func(o *sfv1.SalesforceIdentity) {

@@ -126,6 +126,11 @@ func fakeIdentity(name, traits string, externalID ...sfv1.ExternalID) *sfv1.Sale
 	}
 }
 
+func observing(obj *sfv1.SalesforceIdentity) *sfv1.SalesforceIdentity {
+	obj.Spec.ManagementPolicy = sfv1.ManagementObserve
+	return obj
+}
+
 func withState(obj *sfv1.SalesforceIdentity, st syncState) *sfv1.SalesforceIdentity {
 	storeState(obj, st)
 	return obj
@@ -256,6 +261,44 @@ func TestReconcileAgainstFakeExternal(t *testing.T) {
 			identity: fakeIdentity("a", lead),
 			relogin:  true,
 			ext:      &fakeExternal{},
+		},
+		"suspended: no call, Ready left alone": {
+			identity: func() *sfv1.SalesforceIdentity { o := fakeIdentity("a", lead); o.Spec.Suspend = true; return o }(),
+			ext:      &fakeExternal{},
+		},
+		"the destination suspended: no call, Ready left alone": {
+			identity: fakeIdentity("a", lead),
+			dest:     func(d *sfv1.SalesforceDestination) { d.Spec.Suspend = true },
+			ext:      &fakeExternal{},
+		},
+		"Observe, a new email: looked up, planned as a Create, not created": {
+			identity:   observing(fakeIdentity("a", lead)),
+			ext:        &fakeExternal{},
+			wantCalls:  []string{"observe leads " + email},
+			wantReason: sfv1.ReasonPlanned, wantReady: true,
+		},
+		"Observe by the destination's default": {
+			identity:   fakeIdentity("a", lead),
+			dest:       func(d *sfv1.SalesforceDestination) { d.Spec.DefaultManagementPolicy = sfv1.ManagementObserve },
+			ext:        &fakeExternal{},
+			wantCalls:  []string{"observe leads " + email},
+			wantReason: sfv1.ReasonPlanned, wantReady: true,
+		},
+		"Observe, several Leads share the email: the same stop as Apply": {
+			identity: observing(fakeIdentity("a", lead)),
+			ext: &fakeExternal{ObserveLeadsFn: func(string) ([]salesforce.LeadMatch, error) {
+				return []salesforce.LeadMatch{{ID: "00Q000000000001AAA"}, {ID: "00Q000000000002AAA"}}, nil
+			}},
+			wantCalls:  []string{"observe leads " + email},
+			wantReason: sfv1.ReasonMultipleLeadsFound, wantStalled: true,
+		},
+		"Observe, a converted Lead without useContactIdForConvertedLeads: the same stop as Apply": {
+			identity: observing(fakeIdentity("a", lead)),
+			ext: &fakeExternal{ObserveLeadsFn: func(string) ([]salesforce.LeadMatch, error) {
+				return []salesforce.LeadMatch{{ID: "00Q000000000001AAA", IsConverted: true, ConvertedContactID: "003000000000001AAA"}}, nil
+			}},
+			wantCalls:  []string{"observe leads " + email},
+			wantReason: sfv1.ReasonLeadConverted, wantStalled: true, wantErr: "terminal",
 		},
 		"the destination is not Ready: wait, saying why": {
 			identity: fakeIdentity("a", lead),

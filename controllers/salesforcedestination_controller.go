@@ -102,6 +102,13 @@ func (r *DestinationReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 		base = dest.DeepCopy()
 	}
 
+	if dest.Spec.Suspend {
+		// No login and no call; the connection is kept, so resuming needs no new login.
+		markSuspended(&dest.Status.Conditions, &dest.Status.ObservedGeneration, dest.Generation, sfv1.ReasonSuspended,
+			"Suspended by spec.suspend: no login, no Salesforce call and no write for this destination or its identities until it is cleared")
+		return ctrl.Result{}, nil
+	}
+	clearSuspended(&dest.Status.Conditions)
 	o, res, err := r.connect(ctx, dest)
 	if err == nil {
 		dest.Status.ObservedGeneration = dest.Generation

@@ -57,6 +57,12 @@ func (s *identitySync) syncLead(ctx context.Context, lp *mapping.LeadPlan) error
 	case 1:
 		return s.updateFoundLead(ctx, lp, live[0])
 	}
+	return multipleLeads(lp, live)
+}
+
+// multipleLeads is the failure of a lookup that found several Leads: Apply and Observe both
+// stop there.
+func multipleLeads(lp *mapping.LeadPlan, live []salesforce.LeadMatch) error {
 	ids := make([]string, len(live))
 	for i, m := range live {
 		ids[i] = m.ID
@@ -80,10 +86,10 @@ func (s *identitySync) updateKnownLead(ctx context.Context, lp *mapping.LeadPlan
 		}
 		fields = lp.ContactFields
 	}
-	err := s.ext.Update(ctx, rec.Type, rec.ID, fields)
+	op, err := s.send(ctx, leadKey, rec.Type, rec.ID, fields)
 	switch {
 	case err == nil:
-		s.done[leadKey] = sfv1.RecordUpdated
+		s.done[leadKey] = op
 		return true, nil
 	case salesforce.IsNotFound(err), salesforce.IsConvertedLead(err):
 		return false, nil
@@ -134,6 +140,20 @@ func (s *identitySync) updateFoundLead(ctx context.Context, lp *mapping.LeadPlan
 		s.done[leadKey] = sfv1.RecordUpdated
 		return nil
 	}
+	if err := s.convertedContact(lp, m); err != nil {
+		return err
+	}
+	if err := s.ext.Update(ctx, "Contact", m.ConvertedContactID, lp.ContactFields); err != nil {
+		return err
+	}
+	s.state.set(managedRecord{Key: leadKey, Type: "Contact", ID: m.ConvertedContactID})
+	s.done[leadKey] = sfv1.RecordUpdated
+	return nil
+}
+
+// convertedContact says why the Contact of a converted Lead cannot be written, if it cannot:
+// Apply and Observe both stop there.
+func (s *identitySync) convertedContact(lp *mapping.LeadPlan, m salesforce.LeadMatch) error {
 	if !s.dest.Spec.UseContactIDForConvertedLeads {
 		return &syncFailure{outcome: outcome{reason: sfv1.ReasonLeadConverted, stalled: true,
 			message: fmt.Sprintf("Lead %s with email %q was converted, and Salesforce refuses updates to converted leads; set useContactIdForConvertedLeads on SalesforceDestination %q to write its Contact instead",
@@ -147,11 +167,6 @@ func (s *identitySync) updateFoundLead(ctx context.Context, lp *mapping.LeadPlan
 	if lp.ContactError != nil {
 		return lp.ContactError
 	}
-	if err := s.ext.Update(ctx, "Contact", m.ConvertedContactID, lp.ContactFields); err != nil {
-		return err
-	}
-	s.state.set(managedRecord{Key: leadKey, Type: "Contact", ID: m.ConvertedContactID})
-	s.done[leadKey] = sfv1.RecordUpdated
 	return nil
 }
 
@@ -160,17 +175,18 @@ func (s *identitySync) updateFoundLead(ctx context.Context, lp *mapping.LeadPlan
 func (s *identitySync) syncTarget(ctx context.Context, i int, t mapping.Target) error {
 	key := externalIDKey(i)
 	if t.ID != "" {
-		if err := s.ext.Update(ctx, t.SObject, t.ID, t.Fields); err != nil {
+		op, err := s.send(ctx, key, t.SObject, t.ID, t.Fields)
+		if err != nil {
 			return err
 		}
 		s.state.set(managedRecord{Key: key, Type: t.SObject, ID: t.ID})
-		s.done[key] = sfv1.RecordUpdated
+		s.done[key] = op
 		return nil
 	}
 	if rec := s.state.find(key); rec != nil && rec.Type == t.SObject {
-		err := s.ext.Update(ctx, t.SObject, rec.ID, t.Fields)
+		op, err := s.send(ctx, key, t.SObject, rec.ID, t.Fields)
 		if err == nil {
-			s.done[key] = sfv1.RecordUpdated
+			s.done[key] = op
 			return nil
 		}
 		if !salesforce.IsNotFound(err) {

@@ -86,6 +86,12 @@ func (r *IdentityReconciler) Reconcile(ctx context.Context, req ctrl.Request) (r
 	if !obj.DeletionTimestamp.IsZero() {
 		return r.reconcileDelete(ctx, obj, st)
 	}
+	if reason, message, suspended := r.suspension(ctx, obj); suspended {
+		// Nothing requeues a suspended identity: the spec change that resumes it wakes it.
+		markSuspended(&obj.Status.Conditions, &obj.Status.ObservedGeneration, obj.Generation, reason, message)
+		return ctrl.Result{}, nil
+	}
+	clearSuspended(&obj.Status.Conditions)
 	if err := r.ensureFinalizer(ctx, obj, base); err != nil {
 		return ctrl.Result{}, err
 	}
@@ -134,7 +140,9 @@ func (r *IdentityReconciler) stillInSync(ctx context.Context, namespace string, 
 		return ctrl.Result{}, false
 	}
 	ready := meta.FindStatusCondition(dest.Status.Conditions, sfv1.ConditionReady)
-	if ready == nil || ready.Status != metav1.ConditionTrue {
+	if ready == nil || ready.Status != metav1.ConditionTrue || dest.Spec.Suspend || dest.Spec.DefaultManagementPolicy == sfv1.ManagementObserve {
+		// A suspended destination's identities go the full way, which records the suspension;
+		// so do those that may observe by the destination's default, which plan instead.
 		return ctrl.Result{}, false
 	}
 	var checked *metav1.Time
@@ -200,7 +208,13 @@ func (r *IdentityReconciler) reconcileDelete(ctx context.Context, obj *sfv1.Sale
 	if !controllerutil.ContainsFinalizer(obj, sfv1.FinalizerIdentity) {
 		return ctrl.Result{}, nil
 	}
-	if obj.Spec.DeletionPolicy == sfv1.DeletionPolicyDelete {
+	// Neither a suspended nor an observing identity writes to Salesforce, deletions included.
+	_, _, leaveAlone := r.suspension(ctx, obj)
+	leaveAlone = leaveAlone || r.observes(ctx, obj)
+	if leaveAlone && obj.Spec.DeletionPolicy == sfv1.DeletionPolicyDelete {
+		r.orphanSuspended(obj, st)
+	}
+	if !leaveAlone && obj.Spec.DeletionPolicy == sfv1.DeletionPolicyDelete {
 		if err := r.deleteCreated(ctx, obj, st); err != nil {
 			v := classify(err)
 			if v.quiet {

@@ -44,6 +44,8 @@ type identitySync struct {
 	done map[string]sfv1.RecordOperation
 	// driftOnly: the spec was already in sync; this reconcile checks for drift.
 	driftOnly bool
+	// hash identifies the plan and the destination settings this reconcile works from.
+	hash string
 }
 
 // run plans the identity's records, decides the next step and takes it.
@@ -58,7 +60,16 @@ func (s *identitySync) run(ctx context.Context) verdict {
 	}
 	s.state.keep(planKeys(plan))
 	hash := s.planHash(plan)
+	s.hash = hash
+	if managementPolicy(s.obj, s.dest) == sfv1.ManagementObserve {
+		return s.observe(ctx, plan)
+	}
+	s.obj.Status.Plan = nil
 	next := decide(s.facts(s.state.Hash == hash && s.complete(plan) && s.state.Pending == nil), s.now)
+	if next.step != stepApply {
+		// An observed plan is for the one write that follows it, never for a later one.
+		s.state.Planned = nil
+	}
 	if next.step == stepNone {
 		return s.confirmInSync(ctx, plan, next)
 	}
@@ -149,10 +160,12 @@ func (s *identitySync) checkBudget() error {
 // conclude records what a write or read-back achieved, whatever happened: the IDs learnt so
 // far are stored before the reconcile returns.
 func (s *identitySync) conclude(ctx context.Context, plan mapping.Plan, hash string, err error) verdict {
+	s.recordManagedFields(plan)
 	s.state.stamp(s.done, s.now)
 	switch {
 	case err == nil:
 		s.state.Hash, s.state.Generation, s.state.Settings = hash, s.generation, settingsDigest(s.dest)
+		s.state.Planned = nil // applied
 		if !s.driftOnly || len(s.done) > 0 {
 			// A read-back that found nothing to fix is recorded in status only, which saves
 			// a write per identity per drift round.

@@ -40,6 +40,8 @@ type syncState struct {
 	// Pending marks a create whose outcome is not yet recorded. Found on a later reconcile it
 	// means the controller stopped between sending the create and recording its ID.
 	Pending *pendingCreate `json:"pending,omitempty"`
+	// Planned is the plan an Observe pass found, for the Apply that follows to send exactly.
+	Planned *observedPlan `json:"planned,omitempty"`
 }
 
 type managedRecord struct {
@@ -51,6 +53,9 @@ type managedRecord struct {
 	// annotation alone when the cache has not seen the latest status yet.
 	Operation sfv1.RecordOperation `json:"op,omitempty"`
 	SyncedAt  *metav1.Time         `json:"syncedAt,omitempty"`
+	// Fields are the fields the last write sent to the record: the ones the identity
+	// manages, so that a field leaving the plan can be cleared (removedFields: Clear).
+	Fields []string `json:"fields,omitempty"`
 }
 
 type pendingCreate struct {
@@ -103,6 +108,9 @@ func (s *syncState) set(rec managedRecord) {
 		if same && rec.Operation == "" {
 			rec.Operation, rec.SyncedAt = cur.Operation, cur.SyncedAt
 		}
+		if same && rec.Fields == nil {
+			rec.Fields = cur.Fields
+		}
 		*cur = rec
 		return
 	}
@@ -132,7 +140,7 @@ func (s *syncState) keep(keys map[string]bool) {
 }
 
 func (s *syncState) empty() bool {
-	return len(s.Records) == 0 && s.Hash == "" && s.CheckedAt == nil && s.Pending == nil && s.VerifyAfter == nil
+	return len(s.Records) == 0 && s.Hash == "" && s.CheckedAt == nil && s.Pending == nil && s.VerifyAfter == nil && s.Planned == nil
 }
 
 // stamp notes on each record what a reconcile at now did to it.

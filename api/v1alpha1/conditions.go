@@ -10,6 +10,17 @@ const (
 	// a login flow Salesforce is retiring (SOAP login() or the OAuth username-password flow).
 	// It is a warning only: Ready does not depend on it.
 	ConditionAuthFlowDeprecated = "AuthFlowDeprecated"
+	// ConditionSuspended is present, True, only while spec.suspend (of the object or, for an
+	// identity, of its destination) stops its work. Ready keeps what the last sync found.
+	ConditionSuspended = "Suspended"
+)
+
+// Reasons of the Suspended condition.
+const (
+	// ReasonSuspended: the object's own spec.suspend is true.
+	ReasonSuspended = "Suspended"
+	// ReasonDestinationSuspended: the identity's SalesforceDestination has spec.suspend true.
+	ReasonDestinationSuspended = "DestinationSuspended"
 )
 
 // Reasons of SalesforceDestination conditions.
@@ -47,6 +58,9 @@ const (
 const (
 	// ReasonSynced: every managed record matches this generation (Ready=True).
 	ReasonSynced = "Synced"
+	// ReasonPlanned: managementPolicy Observe read the records and wrote status.plan; the
+	// message says what Apply would do (Ready=True). Nothing was written to Salesforce.
+	ReasonPlanned = "Planned"
 	// ReasonDestinationNotFound: destinationRef names no SalesforceDestination in the namespace.
 	ReasonDestinationNotFound = "DestinationNotFound"
 	// ReasonDestinationNotReady: the destination has not logged in yet, or its login fails.

@@ -66,7 +66,35 @@ type SalesforceDestinationSpec struct {
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=100
 	APIBudgetPercent *int32 `json:"apiBudgetPercent,omitempty"`
+
+	// removedFields says what happens to a field an identity wrote before and no longer plans
+	// (a trait removed from the manifest): Keep (default) leaves its value in Salesforce; Clear
+	// sets it to null in the identity's next write. Fields Salesforce requires are never cleared.
+	// +optional
+	// +kubebuilder:default=Keep
+	RemovedFields RemovedFieldsPolicy `json:"removedFields,omitempty"`
+
+	// defaultManagementPolicy is the managementPolicy of identities that set none: Apply
+	// (default) or Observe, for onboarding a whole org plan first.
+	// +optional
+	DefaultManagementPolicy ManagementPolicy `json:"defaultManagementPolicy,omitempty"`
+
+	// suspend stops all work for this destination and its identities: no login, no
+	// Salesforce call and no write while true. Clearing it resumes where it left off.
+	// +optional
+	Suspend bool `json:"suspend,omitempty"`
 }
+
+// RemovedFieldsPolicy says what happens to a field that left an identity's plan.
+// +kubebuilder:validation:Enum=Keep;Clear
+type RemovedFieldsPolicy string
+
+const (
+	// RemovedFieldsKeep leaves the field's last value in Salesforce.
+	RemovedFieldsKeep RemovedFieldsPolicy = "Keep"
+	// RemovedFieldsClear sets the field to null in the next write.
+	RemovedFieldsClear RemovedFieldsPolicy = "Clear"
+)
 
 // APIUsage is the org's daily API consumption as reported by Salesforce's Sforce-Limit-Info header.
 type APIUsage struct {
@@ -118,6 +146,7 @@ type SalesforceDestinationStatus struct {
 // +kubebuilder:printcolumn:name="API Used",type=integer,JSONPath=`.status.apiUsage.used`
 // +kubebuilder:printcolumn:name="API Limit",type=integer,JSONPath=`.status.apiUsage.limit`
 // +kubebuilder:printcolumn:name="Message",type=string,priority=1,JSONPath=`.status.conditions[?(@.type=="Ready")].message`
+// +kubebuilder:printcolumn:name="Suspended",type=boolean,priority=1,JSONPath=`.spec.suspend`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type SalesforceDestination struct {
 	metav1.TypeMeta   `json:",inline"`

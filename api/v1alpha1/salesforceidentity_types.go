@@ -78,6 +78,72 @@ type SalesforceIdentitySpec struct {
 	// +optional
 	// +kubebuilder:default=Orphan
 	DeletionPolicy DeletionPolicy `json:"deletionPolicy,omitempty"`
+
+	// managementPolicy: Apply writes the plan to Salesforce; Observe finds and reads the
+	// records exactly as Apply would, writes the plan to status.plan and never writes to
+	// Salesforce. Unset: the destination's defaultManagementPolicy, else Apply.
+	// +optional
+	ManagementPolicy ManagementPolicy `json:"managementPolicy,omitempty"`
+
+	// suspend stops all work for this identity: no Salesforce call and no write while true.
+	// Clearing it resumes as if nothing had been missed. An identity deleted while suspended
+	// leaves Salesforce alone, whatever its deletionPolicy.
+	// +optional
+	Suspend bool `json:"suspend,omitempty"`
+}
+
+// ManagementPolicy says whether an identity writes to Salesforce or only plans.
+// +kubebuilder:validation:Enum=Apply;Observe
+type ManagementPolicy string
+
+const (
+	// ManagementApply writes the plan to Salesforce.
+	ManagementApply ManagementPolicy = "Apply"
+	// ManagementObserve only reads and reports the plan in status.plan.
+	ManagementObserve ManagementPolicy = "Observe"
+)
+
+// PlanAction is what applying the plan would do to a record.
+// +kubebuilder:validation:Enum=Create;Update;None
+type PlanAction string
+
+const (
+	PlanCreate PlanAction = "Create"
+	PlanUpdate PlanAction = "Update"
+	PlanNone   PlanAction = "None"
+)
+
+// FieldChange is one field applying the plan would change.
+type FieldChange struct {
+	// field is the Salesforce field's API name.
+	Field string `json:"field"`
+	// current is the value Salesforce holds; absent when it holds none (null).
+	// +optional
+	// +kubebuilder:validation:Schemaless
+	// +kubebuilder:pruning:PreserveUnknownFields
+	Current *apiextensionsv1.JSON `json:"current,omitempty"`
+	// desired is the value the plan writes; absent when the plan clears the field
+	// (removedFields: Clear).
+	// +optional
+	// +kubebuilder:validation:Schemaless
+	// +kubebuilder:pruning:PreserveUnknownFields
+	Desired *apiextensionsv1.JSON `json:"desired,omitempty"`
+}
+
+// PlannedRecord is what applying the plan would do to one record.
+type PlannedRecord struct {
+	// action: Create (no record found), Update (fields differ) or None.
+	Action PlanAction `json:"action"`
+	// objectType is the sObject type, e.g. Lead.
+	ObjectType string `json:"objectType"`
+	// id is the record found; empty for Create.
+	// +optional
+	ID string `json:"id,omitempty"`
+	// changes are the fields an Update would write, with what Salesforce holds now; for a
+	// Create, every field it would send.
+	// +optional
+	// +listType=atomic
+	Changes []FieldChange `json:"changes,omitempty"`
 }
 
 // RecordOperation is what the last sync did to a record.
@@ -126,6 +192,13 @@ type SalesforceIdentityStatus struct {
 	// lastDriftCheckTime is when the managed fields were last read back from Salesforce.
 	// +optional
 	LastDriftCheckTime *metav1.Time `json:"lastDriftCheckTime,omitempty"`
+
+	// plan is what managementPolicy Observe found and what Apply would do, per record; read
+	// at lastDriftCheckTime. Empty under Apply.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=25
+	Plan []PlannedRecord `json:"plan,omitempty"`
 }
 
 // SalesforceIdentity is the traits of one person and the Salesforce objects they are written to.
@@ -138,6 +211,7 @@ type SalesforceIdentityStatus struct {
 // +kubebuilder:printcolumn:name="Salesforce ID",type=string,JSONPath=`.status.records[0].id`
 // +kubebuilder:printcolumn:name="Destination",type=string,priority=1,JSONPath=`.spec.destinationRef.name`
 // +kubebuilder:printcolumn:name="Message",type=string,priority=1,JSONPath=`.status.conditions[?(@.type=="Ready")].message`
+// +kubebuilder:printcolumn:name="Suspended",type=boolean,priority=1,JSONPath=`.spec.suspend`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type SalesforceIdentity struct {
 	metav1.TypeMeta   `json:",inline"`
