@@ -90,6 +90,7 @@ func (r *DestinationReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 		r.Recorder.Eventf(dest, nil, kind, o.reason, "Login", "%s", o.message)
 	}
 	applyConditions(&dest.Status.Conditions, dest.Generation, o)
+	r.metrics.observeDestination(req.NamespacedName, o.ready, budgetPercent(dest))
 	return res, err
 }
 

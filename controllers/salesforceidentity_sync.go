@@ -464,6 +464,7 @@ func (s *identitySync) checkDrift(ctx context.Context, plan mapping.Plan) error 
 			return err
 		}
 		s.done[w.key] = sfv1.RecordUpdated
+		s.r.metrics.observeDriftCorrection(client.ObjectKeyFromObject(s.dest))
 		s.r.Recorder.Eventf(s.obj, nil, corev1.EventTypeNormal, "DriftCorrected", "Sync",
 			"%s %s: fields changed in Salesforce were re-applied: %s", rec.Type, rec.ID, strings.Join(drifted, ", "))
 	}
