@@ -132,7 +132,7 @@ dev: ## Run a local control plane, the emulator (or the org in SALESFORCE_*), th
 
 .PHONY: test-e2e
 test-e2e: envtest $(HELM) helm-chart ## End-to-end tests: the built manager with config/ (kustomize and Helm chart) flags and RBAC, the emulator, kubectl.
-	HELM=$(abspath $(HELM)) KUBEBUILDER_ASSETS="$$(hack/envtest-assets.sh)" go test $(GO_TEST_FLAGS) -tags e2e -count=1 -v -timeout 15m ./hack/e2e/
+	HELM=$(abspath $(HELM)) KUBEBUILDER_ASSETS="$$(hack/envtest-assets.sh)" go test $(GO_TEST_FLAGS) -tags e2e -count=1 -v -timeout 40m ./hack/e2e/
 
 .PHONY: bench
 bench: envtest ## Benchmark batching on and off against the emulator at 50 ms per call (BENCH_N=10000 for the big run, BENCH_OUT for the JSON path).
