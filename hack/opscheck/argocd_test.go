@@ -149,7 +149,8 @@ func TestArgoCDHealth(t *testing.T) {
 		{"identity-ready", newGeneration, "Progressing", "generation"},
 		{"identity-ready", withoutStatus, "Progressing", "Waiting"},
 		{"identity-ready", suspend, "Suspended", "suspend"},
-		{"identity-destination-not-ready", nil, "Progressing", "DestinationNotReady"},
+		// Waiting for a destination that cannot log in: nothing moves until someone fixes it.
+		{"identity-destination-not-ready", nil, "Degraded", "DestinationNotReady"},
 		{"identity-missing-email", nil, "Degraded", "MissingEmail"},
 		{"identity-missing-email", suspend, "Suspended", "suspend"},
 	}
