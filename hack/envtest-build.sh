@@ -24,7 +24,7 @@ build_apiserver() {
   # k8s.io/kubernetes points every staging module at ./staging; a consumer must
   # replace each of them with the published v0.X.Y module of the same release.
   local mod staging_minor="v0.${k8s_version#1.}"
-  mod="$(go mod download -json "k8s.io/kubernetes@v${k8s_version}" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",*$/\1/p')"
+  mod="$(go mod download -json "k8s.io/kubernetes@v${k8s_version}" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",*$/\1/p')" || true
   [[ -n "$mod" ]] || { say "cannot download k8s.io/kubernetes@v${k8s_version} from the Go module proxy"; return 1; }
   grep -oE '^[[:space:]]*k8s.io/[a-z0-9-]+ => ./staging' "$mod" | awk '{print $1}' | while read -r m; do
     go mod edit -replace "$m=$m@$staging_minor"

@@ -135,7 +135,9 @@ func TestDevStopsCleanly(t *testing.T) {
 		t.Fatal(err)
 	}
 	bin := filepath.Join(t.TempDir(), "dev")
-	if out, err := exec.Command("go", "build", "-o", bin, "./hack/dev").CombinedOutput(); err != nil {
+	build := exec.Command("go", "build", "-o", bin, "./hack/dev")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build ./hack/dev: %v\n%s", err, out)
 	}
 	kubeconfig := filepath.Join(root, ".dev", "kubeconfig")
