@@ -141,28 +141,7 @@ func TestDevStopsCleanly(t *testing.T) {
 		t.Fatalf("go build ./hack/dev: %v\n%s", err, out)
 	}
 	kubeconfig := filepath.Join(root, ".dev", "kubeconfig")
-	for _, tc := range []struct {
-		name     string
-		stop     func(t *testing.T, d *devRun)
-		wantCode int
-	}{
-		{"Ctrl-C (SIGINT to the foreground group)", func(t *testing.T, d *devRun) { _ = syscall.Kill(-d.cmd.Process.Pid, syscall.SIGINT) }, 0},
-		{"Ctrl-C under make dev | tee: SIGINT and the reader gone", func(t *testing.T, d *devRun) {
-			_ = d.reader.Close()
-			_ = syscall.Kill(-d.cmd.Process.Pid, syscall.SIGINT)
-		}, 0},
-		{"SIGTERM", func(t *testing.T, d *devRun) { _ = d.cmd.Process.Signal(syscall.SIGTERM) }, 0},
-		{"SIGHUP from a closed terminal", func(t *testing.T, d *devRun) { _ = d.cmd.Process.Signal(syscall.SIGHUP) }, 0},
-		{"standard output closed", func(t *testing.T, d *devRun) {
-			_ = d.reader.Close()
-			// The next line the live view prints meets the closed pipe.
-			k := localenv.Kubectl{Kubeconfig: kubeconfig, Dir: root}
-			if _, err := k.Run(context.Background(), "-n", "default", "delete", "sfid", "alex-keener", "--wait=false"); err != nil {
-				t.Error(err)
-			}
-		}, 1},
-		{"the manager dies", func(t *testing.T, d *devRun) { _ = syscall.Kill(d.managerPID(t), syscall.SIGKILL) }, 1},
-	} {
+	for _, tc := range devStops(root, kubeconfig) {
 		t.Run(tc.name, func(t *testing.T) {
 			d := startDev(t, bin, root, assets)
 			select {
@@ -189,5 +168,34 @@ func TestDevStopsCleanly(t *testing.T) {
 			}
 			t.Logf("output:\n%s", tail(d.log(), 25))
 		})
+	}
+}
+
+type devStop struct {
+	name     string
+	stop     func(t *testing.T, d *devRun)
+	wantCode int
+}
+
+// devStops are the ways `make dev` ends; a run a person stopped exits 0, one that lost its
+// output or its manager exits 1.
+func devStops(root, kubeconfig string) []devStop {
+	return []devStop{
+		{"Ctrl-C (SIGINT to the foreground group)", func(t *testing.T, d *devRun) { _ = syscall.Kill(-d.cmd.Process.Pid, syscall.SIGINT) }, 0},
+		{"Ctrl-C under make dev | tee: SIGINT and the reader gone", func(t *testing.T, d *devRun) {
+			_ = d.reader.Close()
+			_ = syscall.Kill(-d.cmd.Process.Pid, syscall.SIGINT)
+		}, 0},
+		{"SIGTERM", func(t *testing.T, d *devRun) { _ = d.cmd.Process.Signal(syscall.SIGTERM) }, 0},
+		{"SIGHUP from a closed terminal", func(t *testing.T, d *devRun) { _ = d.cmd.Process.Signal(syscall.SIGHUP) }, 0},
+		{"standard output closed", func(t *testing.T, d *devRun) {
+			_ = d.reader.Close()
+			// The next line the live view prints meets the closed pipe.
+			k := localenv.Kubectl{Kubeconfig: kubeconfig, Dir: root}
+			if _, err := k.Run(context.Background(), "-n", "default", "delete", "sfid", "alex-keener", "--wait=false"); err != nil {
+				t.Error(err)
+			}
+		}, 1},
+		{"the manager dies", func(t *testing.T, d *devRun) { _ = syscall.Kill(d.managerPID(t), syscall.SIGKILL) }, 1},
 	}
 }

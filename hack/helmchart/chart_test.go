@@ -56,34 +56,7 @@ func managerArgs(t *testing.T, objs map[string]object) []string {
 }
 
 func TestChartValues(t *testing.T) {
-	for _, tc := range []struct {
-		name      string
-		set       []string
-		wantArgs  []string
-		notArgs   []string
-		wantObjs  []string
-		notObjs   []string
-		wantError string
-	}{
-		{name: "defaults are config/default's, metrics on loopback until the manager serves them securely",
-			wantArgs: []string{"--leader-elect", "--metrics-bind-address=127.0.0.1:8080", "--health-probe-bind-address=:8081"},
-			notArgs:  []string{"--watch-namespaces", "--allowed-login-hosts"},
-			wantObjs: []string{"CustomResourceDefinition/salesforceidentities.salesforce.destinations.dev", "Role/salesforce-controller-leader-election-role", "ClusterRole/salesforce-controller-manager-role"},
-			notObjs:  []string{"Service/rel-metrics", "ServiceMonitor/rel-metrics", "Namespace/salesforce-controller-system"}},
-		{name: "watched namespaces and login hosts become flags only when set",
-			set:      []string{"watchNamespaces={crm,marketing}", "allowedLoginHosts={login.salesforce.com,*.my.salesforce.com}"},
-			wantArgs: []string{"--watch-namespaces=crm,marketing", "--allowed-login-hosts=login.salesforce.com,*.my.salesforce.com"}},
-		{name: "leader election off drops the flag and its Role",
-			set: []string{"leaderElection.enabled=false"}, notArgs: []string{"--leader-elect"},
-			notObjs: []string{"Role/salesforce-controller-leader-election-role", "RoleBinding/salesforce-controller-leader-election-rolebinding"}},
-		{name: "plain metrics are served to the cluster with a Service and a ServiceMonitor",
-			set:      []string{"metrics.secure=false", "metrics.port=9090", "serviceMonitor.enabled=true"},
-			wantArgs: []string{"--metrics-bind-address=:9090"}, wantObjs: []string{"Service/rel-metrics", "ServiceMonitor/rel-metrics"}},
-		{name: "metrics off", set: []string{"metrics.enabled=false"}, wantArgs: []string{"--metrics-bind-address=0"}},
-		{name: "a ServiceMonitor cannot scrape loopback metrics", set: []string{"serviceMonitor.enabled=true"},
-			wantError: "serviceMonitor.enabled needs metrics a scrape can reach"},
-		{name: "extra args come last", set: []string{"extraArgs={--zap-log-level=debug}"}, wantArgs: []string{"--zap-log-level=debug"}},
-	} {
+	for _, tc := range chartCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			var args []string
 			for _, s := range tc.set {
@@ -190,5 +163,39 @@ func TestFillPlaceholders(t *testing.T) {
 	}
 	if _, err := fillPlaceholders([]byte("x: __HELM_UNKNOWN__\n"), nil, nil); err == nil {
 		t.Error("an unfilled placeholder passed")
+	}
+}
+
+type chartCase struct {
+	name      string
+	set       []string
+	wantArgs  []string
+	notArgs   []string
+	wantObjs  []string
+	notObjs   []string
+	wantError string
+}
+
+// chartCases are value sets and what the rendered chart must and must not hold with them.
+func chartCases() []chartCase {
+	return []chartCase{
+		{name: "defaults are config/default's, metrics on loopback until the manager serves them securely",
+			wantArgs: []string{"--leader-elect", "--metrics-bind-address=127.0.0.1:8080", "--health-probe-bind-address=:8081"},
+			notArgs:  []string{"--watch-namespaces", "--allowed-login-hosts"},
+			wantObjs: []string{"CustomResourceDefinition/salesforceidentities.salesforce.destinations.dev", "Role/salesforce-controller-leader-election-role", "ClusterRole/salesforce-controller-manager-role"},
+			notObjs:  []string{"Service/rel-metrics", "ServiceMonitor/rel-metrics", "Namespace/salesforce-controller-system"}},
+		{name: "watched namespaces and login hosts become flags only when set",
+			set:      []string{"watchNamespaces={crm,marketing}", "allowedLoginHosts={login.salesforce.com,*.my.salesforce.com}"},
+			wantArgs: []string{"--watch-namespaces=crm,marketing", "--allowed-login-hosts=login.salesforce.com,*.my.salesforce.com"}},
+		{name: "leader election off drops the flag and its Role",
+			set: []string{"leaderElection.enabled=false"}, notArgs: []string{"--leader-elect"},
+			notObjs: []string{"Role/salesforce-controller-leader-election-role", "RoleBinding/salesforce-controller-leader-election-rolebinding"}},
+		{name: "plain metrics are served to the cluster with a Service and a ServiceMonitor",
+			set:      []string{"metrics.secure=false", "metrics.port=9090", "serviceMonitor.enabled=true"},
+			wantArgs: []string{"--metrics-bind-address=:9090"}, wantObjs: []string{"Service/rel-metrics", "ServiceMonitor/rel-metrics"}},
+		{name: "metrics off", set: []string{"metrics.enabled=false"}, wantArgs: []string{"--metrics-bind-address=0"}},
+		{name: "a ServiceMonitor cannot scrape loopback metrics", set: []string{"serviceMonitor.enabled=true"},
+			wantError: "serviceMonitor.enabled needs metrics a scrape can reach"},
+		{name: "extra args come last", set: []string{"extraArgs={--zap-log-level=debug}"}, wantArgs: []string{"--zap-log-level=debug"}},
 	}
 }

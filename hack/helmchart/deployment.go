@@ -66,6 +66,17 @@ func appendDeploymentFiles(files []chartFile, d object, version string) ([]chart
 		return nil, err
 	}
 	data = append([]byte(generatedHeader), data...)
+	support, err := supportFiles(def, version)
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, chartFile{"templates/generated-deployment-" + d.name() + ".yaml", data})
+	return append(files, support...), nil
+}
+
+// supportFiles are the chart's files around the objects: metadata, values, helpers, and the
+// metrics Service and ServiceMonitor config/default has no counterpart of.
+func supportFiles(def defaults, version string) ([]chartFile, error) {
 	values, err := renderValues(def)
 	if err != nil {
 		return nil, err
@@ -78,13 +89,13 @@ func appendDeploymentFiles(files []chartFile, d object, version string) ([]chart
 	if err != nil {
 		return nil, err
 	}
-	return append(files,
-		chartFile{"templates/generated-deployment-" + d.name() + ".yaml", data},
-		chartFile{"templates/generated-_args.tpl", helpers},
-		chartFile{"values.yaml", values},
-		chartFile{"Chart.yaml", meta},
-		chartFile{"templates/metrics-service.yaml", []byte(metricsService)},
-		chartFile{"templates/servicemonitor.yaml", []byte(serviceMonitor)}), nil
+	return []chartFile{
+		{"templates/generated-_args.tpl", helpers},
+		{"values.yaml", values},
+		{"Chart.yaml", meta},
+		{"templates/metrics-service.yaml", []byte(metricsService)},
+		{"templates/servicemonitor.yaml", []byte(serviceMonitor)},
+	}, nil
 }
 
 func managerContainer(d object) (map[string]any, error) {
