@@ -7,7 +7,7 @@ import (
 
 // progressEvery is how often a step that is still running says so: a first run builds for
 // minutes, and silence would look like a hang.
-const progressEvery = 5 * time.Second
+var progressEvery = 5 * time.Second
 
 // step prints what is about to happen, a line every progressEvery while it runs and, when it
 // is done, how long it took.
