@@ -127,7 +127,7 @@ undeploy: ## Remove the controller.
 
 .PHONY: dev
 dev: ## Run a local control plane, the emulator (or the org in SALESFORCE_*), the manager and the samples; Ctrl-C cleans up.
-	@go build -o $(BIN)/dev ./hack/dev
+	@hack/with-progress.sh "building make dev's runner (hack/dev)" go build -o $(BIN)/dev ./hack/dev
 	@$(BIN)/dev
 
 .PHONY: test-e2e

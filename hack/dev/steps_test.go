@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"errors"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -65,3 +67,32 @@ func TestConsoleClosesOnce(t *testing.T) {
 type failingWriter struct{}
 
 func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("broken pipe") }
+
+// make dev builds its runner through hack/with-progress.sh, which must talk while the build
+// runs and hand back the build's exit status.
+func TestWithProgressScript(t *testing.T) {
+	for _, tc := range []struct {
+		command   []string
+		wantTicks int
+		wantCode  int
+	}{
+		{[]string{"sleep", "3.5"}, 2, 0},
+		{[]string{"false"}, 0, 1},
+		{[]string{"sh", "-c", "sleep 2.5; exit 3"}, 1, 3},
+	} {
+		cmd := exec.Command("../with-progress.sh", append([]string{"building x"}, tc.command...)...)
+		cmd.Env = append(os.Environ(), "PROGRESS_SECONDS=1")
+		output, err := cmd.Output()
+		code := 0
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			code = exit.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		ticks := strings.Count(string(output), "    ... building x: ")
+		if (ticks == 0) != (tc.wantTicks == 0) || ticks < tc.wantTicks || code != tc.wantCode {
+			t.Errorf("%v: %d progress lines and exit %d, want at least %d and %d:\n%s", tc.command, ticks, code, tc.wantTicks, tc.wantCode, output)
+		}
+	}
+}
