@@ -6,6 +6,9 @@ GO_TEST_FLAGS ?=
 FAULT_N ?= 500
 FUZZ_TIME ?= 15s
 BIN ?= bin
+HELM ?= $(BIN)/helm
+CHART := config/helm/salesforce-controller
+INSTALL_YAML := config/install/salesforce-controller.yaml
 
 .DEFAULT_GOAL := help
 SHELL := /usr/bin/env bash -o pipefail
@@ -35,7 +38,7 @@ vet: ## go vet.
 	go vet ./...
 
 .PHONY: verify
-verify: manifests generate ## Fail when generated files or formatting are stale.
+verify: manifests generate helm-chart install-yaml argocd-cm ## Fail when generated files or formatting are stale.
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	@git diff --exit-code -- api config || { echo "generated files are stale: run 'make manifests generate' and commit"; exit 1; }
 	@test -z "$$(git status --porcelain -- api config)" || { echo "untracked generated files:"; git status --porcelain -- api config; exit 1; }
@@ -47,7 +50,9 @@ envtest: ## Build (once) the kube-apiserver and etcd used by the tests.
 .PHONY: test
 test: manifests generate vet envtest ## Run unit, envtest and end-to-end tests.
 	KUBEBUILDER_ASSETS="$$(hack/envtest-assets.sh)" go test $(GO_TEST_FLAGS) ./... -timeout 30m
+	@$(MAKE) --no-print-directory test-helm
 	@$(MAKE) --no-print-directory test-e2e
+	@$(MAKE) --no-print-directory test-ops
 	@$(MAKE) --no-print-directory test-faults
 	@$(MAKE) --no-print-directory fuzz
 
@@ -65,6 +70,39 @@ run: manifests generate ## Run the manager against the current kubeconfig.
 .PHONY: docker-build
 docker-build: ## Build the container image (needs a Docker engine).
 	docker build -t $(IMG) .
+
+##@ Packaging
+
+.PHONY: helm-chart
+helm-chart: manifests ## Write the Helm chart in config/helm from config/default.
+	kubectl kustomize config/default | go run ./hack/helmchart -out $(CHART)
+
+.PHONY: install-yaml
+install-yaml: manifests ## Render config/default into one file for kubectl apply -f.
+	@mkdir -p $(dir $(INSTALL_YAML))
+	{ echo "# Generated from config/default by make install-yaml: kubectl apply -f $(notdir $(INSTALL_YAML))"; \
+	  kubectl kustomize config/default; } > $(INSTALL_YAML)
+
+.PHONY: argocd-cm
+argocd-cm: ## Write the argocd-cm snippet (config/argocd/argocd-cm.yaml) from config/argocd/health.lua.
+	hack/argocd-cm.sh
+
+$(HELM): hack/tools/go.mod hack/tools/go.sum
+	cd hack/tools && go build -o $(abspath $(HELM)) helm.sh/helm/v4/cmd/helm
+
+.PHONY: helm
+helm: $(HELM) ## Build helm from the Go module proxy (hack/tools) into $(BIN).
+
+.PHONY: test-helm
+test-helm: $(HELM) helm-chart ## helm lint and helm template of the chart with its defaults and with every value set.
+	$(HELM) lint --strict $(CHART)
+	$(HELM) lint --strict $(CHART) -f hack/helmchart/testdata/all-values.yaml
+	$(HELM) template salesforce-controller $(CHART) --namespace salesforce-controller-system --include-crds >/dev/null
+	HELM=$(abspath $(HELM)) go test -count=1 ./hack/helmchart/
+
+.PHONY: test-ops
+test-ops: ## The Argo CD health script, Prometheus rules and Grafana dashboard, checked with the real interpreters and parsers (hack/opscheck).
+	cd hack/opscheck && go vet ./... && go test -count=1 ./...
 
 ##@ Deployment
 
@@ -89,12 +127,12 @@ undeploy: ## Remove the controller.
 
 .PHONY: dev
 dev: ## Run a local control plane, the emulator (or the org in SALESFORCE_*), the manager and the samples; Ctrl-C cleans up.
-	@go build -o $(BIN)/dev ./hack/dev
+	@hack/with-progress.sh "building make dev's runner (hack/dev)" go build -o $(BIN)/dev ./hack/dev
 	@$(BIN)/dev
 
 .PHONY: test-e2e
-test-e2e: envtest ## End-to-end tests: the built manager with config/ flags and RBAC, the emulator, kubectl.
-	KUBEBUILDER_ASSETS="$$(hack/envtest-assets.sh)" go test $(GO_TEST_FLAGS) -tags e2e -count=1 -v -timeout 15m ./hack/e2e/
+test-e2e: envtest $(HELM) helm-chart ## End-to-end tests: the built manager with config/ (kustomize and Helm chart) flags and RBAC, the emulator, kubectl.
+	HELM=$(abspath $(HELM)) KUBEBUILDER_ASSETS="$$(hack/envtest-assets.sh)" go test $(GO_TEST_FLAGS) -tags e2e -count=1 -v -timeout 40m ./hack/e2e/
 
 .PHONY: bench
 bench: envtest ## Benchmark batching on and off against the emulator at 50 ms per call (BENCH_N=10000 for the big run, BENCH_OUT for the JSON path).

@@ -27,6 +27,10 @@ type metrics struct {
 	batchRecords *prometheus.HistogramVec
 	identities   *prometheus.GaugeVec
 	loginFlows   *loginFlowSeries
+	// destReady, budget and driftFixes feed the shipped alerts (config/prometheus).
+	destReady  *prometheus.GaugeVec
+	budget     *prometheus.GaugeVec
+	driftFixes *prometheus.CounterVec
 }
 
 // loginFlowSeries are salesforce_destination_login_flow, one series per destination naming
@@ -98,6 +102,18 @@ func newMetrics() *metrics {
 				Name: "salesforce_identities",
 				Help: "SalesforceIdentity objects by Ready status and reason.",
 			}, []string{"ready", "reason"}),
+			destReady: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+				Name: "salesforce_destination_ready",
+				Help: "1 when the SalesforceDestination is Ready (logged in), else 0.",
+			}, []string{"destination"}),
+			budget: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+				Name: "salesforce_api_budget_ratio",
+				Help: "Share of the org's daily API allowance the destination may use (spec.apiBudgetPercent / 100).",
+			}, []string{"destination"}),
+			driftFixes: prometheus.NewCounterVec(prometheus.CounterOpts{
+				Name: "salesforce_drift_corrections_total",
+				Help: "Records whose managed fields were changed in Salesforce and written back.",
+			}, []string{"destination"}),
 		}
 		m.loginFlows = &loginFlowSeries{flows: map[types.NamespacedName]salesforce.Flow{},
 			perDest: prometheus.NewGaugeVec(prometheus.GaugeOpts{
@@ -110,7 +126,7 @@ func newMetrics() *metrics {
 			}, []string{"flow", "deprecated"}),
 		}
 		ctrlmetrics.Registry.MustRegister(m.calls, m.callDuration, m.usageRatio, m.usageUsed, m.syncDuration, m.batchRecords, m.identities,
-			m.loginFlows.perDest, m.loginFlows.count)
+			m.loginFlows.perDest, m.loginFlows.count, m.destReady, m.budget, m.driftFixes)
 		sharedMetrics = m
 	})
 	return sharedMetrics
@@ -155,9 +171,28 @@ func (m *metrics) setAPIUsage(dest types.NamespacedName, used, max int) {
 	}
 }
 
+// observeDestination records a destination's Ready verdict and budget. The drift counter is
+// created at zero with it, so an alert on its increase sees the first correction.
+func (m *metrics) observeDestination(dest types.NamespacedName, ready bool, budgetPercent int32) {
+	value := 0.0
+	if ready {
+		value = 1
+	}
+	m.destReady.WithLabelValues(dest.String()).Set(value)
+	m.budget.WithLabelValues(dest.String()).Set(float64(budgetPercent) / 100)
+	m.driftFixes.WithLabelValues(dest.String())
+}
+
+func (m *metrics) observeDriftCorrection(dest types.NamespacedName) {
+	m.driftFixes.WithLabelValues(dest.String()).Inc()
+}
+
 func (m *metrics) forgetDestination(dest types.NamespacedName) {
 	m.usageRatio.DeleteLabelValues(dest.String())
 	m.usageUsed.DeleteLabelValues(dest.String())
+	m.destReady.DeleteLabelValues(dest.String())
+	m.budget.DeleteLabelValues(dest.String())
+	m.driftFixes.DeleteLabelValues(dest.String())
 	m.loginFlows.set(dest, "")
 }
 

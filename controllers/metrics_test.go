@@ -53,6 +53,11 @@ var _ = Describe("Metrics on the manager's endpoint", func() {
 			ContainElement(And(HaveKeyWithValue("destination", dest), HaveKeyWithValue("value", BeNumerically(">=", 1)))))
 		Expect(series("salesforce_api_usage_ratio")).To(ContainElement(And(
 			HaveKeyWithValue("destination", dest), HaveKeyWithValue("value", BeNumerically(">", 0)))))
+		Expect(series("salesforce_destination_ready")).To(ContainElement(And(
+			HaveKeyWithValue("destination", dest), HaveKeyWithValue("value", BeNumerically("==", 1)))))
+		// The default budget: half the org's allowance.
+		Expect(series("salesforce_api_budget_ratio")).To(ContainElement(And(
+			HaveKeyWithValue("destination", dest), HaveKeyWithValue("value", BeNumerically("==", 0.5)))))
 		Expect(series("salesforce_identities")).To(ContainElement(And(
 			HaveKeyWithValue("ready", "True"), HaveKeyWithValue("reason", sfv1.ReasonSynced), HaveKeyWithValue("value", BeNumerically(">=", 1)))))
 		Expect(series("salesforce_identity_sync_duration_seconds")).To(ContainElement(HaveKeyWithValue("value", BeNumerically(">=", 1))))

@@ -123,6 +123,7 @@ func (r *DestinationReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 		r.Recorder.Eventf(dest, nil, kind, o.reason, "Login", "%s", truncate(o.message, 1000))
 	}
 	applyConditions(&dest.Status.Conditions, dest.Generation, o)
+	r.metrics.observeDestination(req.NamespacedName, o.ready, budgetPercent(dest))
 	return res, err
 }
 

@@ -387,6 +387,7 @@ func (s *identitySync) correctDrift(ctx context.Context, w plannedWrite, got sal
 		return err
 	}
 	s.done[w.key] = sfv1.RecordUpdated
+	s.r.metrics.observeDriftCorrection(client.ObjectKeyFromObject(s.dest))
 	s.r.Recorder.Eventf(s.obj, nil, corev1.EventTypeNormal, "DriftCorrected", "Sync", "%s", driftMessage(rec.Type, rec.ID, drifted))
 	return nil
 }

@@ -384,6 +384,8 @@ var _ = Describe("SalesforceIdentity drift", func() {
 		l, _ := emu.Record("Lead", leadID)
 		Expect(l).To(HaveKeyWithValue("City", "New Orleans"))
 		Eventually(func() []string { return eventReasons(ns, "drift") }).Should(ContainElement("DriftCorrected"))
+		Expect(series("salesforce_drift_corrections_total")).To(ContainElement(And(
+			HaveKeyWithValue("destination", ns+"/prod"), HaveKeyWithValue("value", BeNumerically(">=", 1)))))
 	})
 })
 

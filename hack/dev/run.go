@@ -56,7 +56,7 @@ func run(ctx context.Context) (err error) {
 
 	var assets string
 	if err := step("control-plane binaries (kube-apiserver, etcd)", func() (err error) {
-		assets, err = localenv.ControlPlaneAssets(ctx, root, os.Stderr)
+		assets, err = localenv.ControlPlaneAssets(ctx, root, errOut)
 		return err
 	}); err != nil {
 		return err
@@ -79,7 +79,7 @@ func run(ctx context.Context) (err error) {
 	}
 	undo.add("removed "+s.kubeconfig, func() error { return os.Remove(s.kubeconfig) })
 	s.kubectl = localenv.Kubectl{Kubeconfig: s.kubeconfig, Dir: root}
-	fmt.Printf("    kubectl works from another terminal after:\n      export KUBECONFIG=%s\n", s.kubeconfig)
+	fmt.Fprintf(out, "    kubectl works from another terminal after:\n      export KUBECONFIG=%s\n", s.kubeconfig)
 
 	if err := step("installing the CRDs (config/crd)", func() error { return s.installCRDs(ctx) }); err != nil {
 		return err
@@ -92,7 +92,7 @@ func run(ctx context.Context) (err error) {
 			return err
 		}
 		undo.add("stopped the emulator", func() error { return s.emulator.Stop(10 * time.Second) })
-		fmt.Printf("    %s (admin API: %s/_emulator/)\n", s.emulator.URL, s.emulator.URL)
+		fmt.Fprintf(out, "    %s (admin API: %s/_emulator/)\n", s.emulator.URL, s.emulator.URL)
 	}
 	if err := step("creating the credentials Secret and destination "+destination+" for "+o.describe(), func() error {
 		return s.applyDestination(ctx)
@@ -103,18 +103,18 @@ func run(ctx context.Context) (err error) {
 		return err
 	}
 	undo.add("stopped the manager", func() error { return s.manager.Stop(40 * time.Second) })
-	fmt.Printf("    metrics: %s  log: %s\n", s.manager.MetricsURL, s.manager.LogPath)
+	fmt.Fprintf(out, "    metrics: %s  log: %s\n", s.manager.MetricsURL, s.manager.LogPath)
 
 	if err := step("applying the samples (config/samples)", func() error { return s.applyIdentities(ctx) }); err != nil {
 		return err
 	}
 	if err := step("waiting for Ready", func() error { return s.waitReady(ctx) }); err != nil {
 		// Not fatal: the table and the watch show what is wrong better than an exit would.
-		fmt.Printf("    %v\n", err)
+		fmt.Fprintf(out, "    %v\n", err)
 	}
 	if err := s.printTable(ctx); err != nil {
 		return err
 	}
-	fmt.Printf("\nWatching identities; Ctrl-C stops everything. Logs stay in %s.\n", logs)
+	fmt.Fprintf(out, "\nWatching identities; Ctrl-C stops everything. Logs stay in %s.\n", logs)
 	return s.watch(ctx)
 }

@@ -5,15 +5,37 @@ import (
 	"time"
 )
 
-// step prints what is about to happen and, when it is done, how long it took: the first run
-// builds the control plane for minutes and should say so.
+// progressEvery is how often a step that is still running says so: a first run builds for
+// minutes, and silence would look like a hang.
+var progressEvery = 5 * time.Second
+
+// step prints what is about to happen, a line every progressEvery while it runs and, when it
+// is done, how long it took.
 func step(name string, fn func() error) error {
-	fmt.Printf("==> %s\n", name)
+	fmt.Fprintf(out, "==> %s\n", name)
 	started := time.Now()
-	if err := fn(); err != nil {
+	done := make(chan struct{})
+	ticked := make(chan struct{})
+	go func() {
+		defer close(ticked)
+		tick := time.NewTicker(progressEvery)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				fmt.Fprintf(out, "    ... %s: %s so far\n", name, time.Since(started).Round(time.Second))
+			}
+		}
+	}()
+	err := fn()
+	close(done)
+	<-ticked
+	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	fmt.Printf("    done in %s\n", time.Since(started).Round(100*time.Millisecond))
+	fmt.Fprintf(out, "    done in %s\n", time.Since(started).Round(100*time.Millisecond))
 	return nil
 }
 
@@ -23,10 +45,10 @@ type cleanups []func()
 func (c *cleanups) add(name string, undo func() error) {
 	*c = append(*c, func() {
 		if err := undo(); err != nil {
-			fmt.Printf("    %s: %v\n", name, err)
+			fmt.Fprintf(out, "    %s: %v\n", name, err)
 			return
 		}
-		fmt.Printf("    %s\n", name)
+		fmt.Fprintf(out, "    %s\n", name)
 	})
 }
 
@@ -35,7 +57,7 @@ func (c *cleanups) run() {
 	if len(*c) == 0 {
 		return
 	}
-	fmt.Println("==> cleaning up")
+	fmt.Fprintln(out, "==> cleaning up")
 	for i := len(*c) - 1; i >= 0; i-- {
 		(*c)[i]()
 	}

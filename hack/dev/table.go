@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -23,8 +22,8 @@ func (s *session) printTable(ctx context.Context) error {
 	if err := c.List(ctx, &list, client.InNamespace(namespace)); err != nil {
 		return fmt.Errorf("list identities: %w", err)
 	}
-	fmt.Println()
-	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(out)
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	header := "NAME\tREADY\tREASON\tOBJECT\tSALESFORCE ID"
 	if s.emulator != nil {
 		header += "\tIN THE EMULATOR"

@@ -63,10 +63,10 @@ func (s *session) follow(ctx context.Context, w watch.Interface, seen map[string
 			switch prev, known := seen[id.Name]; {
 			case ev.Type == watch.Deleted:
 				delete(seen, id.Name)
-				fmt.Printf("%s  %s deleted\n", stamp, id.Name)
+				fmt.Fprintf(out, "%s  %s deleted\n", stamp, id.Name)
 			case !known || prev != now:
 				seen[id.Name] = now
-				fmt.Printf("%s  %s Ready=%s %s %s %s\n", stamp, id.Name, now.Ready, dash(now.Reason), dash(now.Object), dash(now.ID))
+				fmt.Fprintf(out, "%s  %s Ready=%s %s %s %s\n", stamp, id.Name, now.Ready, dash(now.Reason), dash(now.Object), dash(now.ID))
 			}
 		}
 	}

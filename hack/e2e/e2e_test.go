@@ -20,6 +20,7 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("wrong password makes the destination AuthenticationFailed", s.specWrongPassword)
 	t.Run("status.records tell what was done to the Lead, with no event per record", s.specCreatedRecorded)
 	t.Run("metrics expose Salesforce and reconcile counters", s.specMetrics)
+	t.Run("statuses and metric names are saved for the operations checks", s.specCaptureForOps)
 	t.Run("deleting an identity with deletionPolicy Delete deletes its Lead", s.specDeletePolicy)
 	t.Run("kubectl get prints the status columns", s.specColumns)
 	t.Run("the README's migration guide moves the destination to the JWT bearer flow", s.specMigrationGuide)

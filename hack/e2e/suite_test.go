@@ -36,9 +36,19 @@ type suite struct {
 	password, securityToken string
 }
 
-// setUp brings the installation up; t.Cleanup takes it down in reverse order, also when a
-// spec fails or setUp itself stops half-way.
-func setUp(t *testing.T) *suite {
+// installed is what an installation step put in place: the manager's namespace (its
+// ServiceAccount and Lease live there) and the args of its Deployment.
+type installed struct {
+	namespace string
+	args      []string
+}
+
+// setUp brings the kustomize installation (config/default) up.
+func setUp(t *testing.T) *suite { return setUpWith(t, (*suite).installKustomize) }
+
+// setUpWith brings an installation up with install putting the CRDs and RBAC in place; t.Cleanup
+// takes it down in reverse order, also when a spec fails or setUp itself stops half-way.
+func setUpWith(t *testing.T, install func(*suite, *testing.T) installed) *suite {
 	ctx := context.Background()
 	root, err := localenv.RepoRoot()
 	if err != nil {
@@ -71,19 +81,7 @@ func setUp(t *testing.T) *suite {
 		t.Fatal(err)
 	}
 	s.kubectl = localenv.Kubectl{Kubeconfig: adminKubeconfig, Dir: root}
-
-	// A server-side dry run cannot place objects in a namespace that is itself only dry-run
-	// created, so the Namespace of config/default goes in first; everything else, CRDs, RBAC
-	// and the Deployment, is then checked by the apiserver before anything is applied.
-	s.applyNamespacesOf(t, "config/default")
-	if !t.Run("config/default passes a server-side dry run", func(t *testing.T) {
-		s.runCluster(t, "apply", "-k", "config/default", "--dry-run=server")
-	}) {
-		t.FailNow()
-	}
-	s.runCluster(t, "apply", "-k", "config/default")
-	s.runCluster(t, "wait", "--for=condition=Established", "--timeout=60s",
-		"crd/salesforcedestinations.salesforce.destinations.dev", "crd/salesforceidentities.salesforce.destinations.dev")
+	inst := install(s, t)
 
 	certificate := s.makeGuideCertificate(t)
 	s.emulator, err = localenv.StartEmulator(ctx, bins.Emulator, s.dir, localenv.EmulatorOptions{
@@ -100,15 +98,40 @@ func setUp(t *testing.T) *suite {
 		}
 	})
 
-	s.startManager(t, ctx, bins.Manager, cp.AdminKubeconfig)
+	s.startManager(t, ctx, bins.Manager, cp.AdminKubeconfig, inst)
 	s.createDestination(t)
 	return s
 }
 
+// installKustomize applies config/default.
+func (s *suite) installKustomize(t *testing.T) installed {
+	// A server-side dry run cannot place objects in a namespace that is itself only dry-run
+	// created, so the Namespace of config/default goes in first; everything else, CRDs, RBAC
+	// and the Deployment, is then checked by the apiserver before anything is applied.
+	s.applyNamespacesOf(t, "config/default")
+	if !t.Run("config/default passes a server-side dry run", func(t *testing.T) {
+		s.runCluster(t, "apply", "-k", "config/default", "--dry-run=server")
+	}) {
+		t.FailNow()
+	}
+	s.runCluster(t, "apply", "-k", "config/default")
+	s.waitCRDs(t)
+	args, err := localenv.DeploymentArgs(filepath.Join(s.root, "config", "manager", "manager.yaml"), "manager")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return installed{namespace: controllerNamespace, args: args}
+}
+
+func (s *suite) waitCRDs(t *testing.T) {
+	s.runCluster(t, "wait", "--for=condition=Established", "--timeout=60s",
+		"crd/salesforcedestinations.salesforce.destinations.dev", "crd/salesforceidentities.salesforce.destinations.dev")
+}
+
 // startManager runs the binary as the Deployment would: its args, and the ServiceAccount's
 // permissions through impersonation.
-func (s *suite) startManager(t *testing.T, ctx context.Context, bin string, adminKubeconfig []byte) {
-	user, groups := localenv.ServiceAccountUser(controllerNamespace, serviceAccount)
+func (s *suite) startManager(t *testing.T, ctx context.Context, bin string, adminKubeconfig []byte, inst installed) {
+	user, groups := localenv.ServiceAccountUser(inst.namespace, serviceAccount)
 	kubeconfig, err := localenv.ImpersonatingKubeconfig(adminKubeconfig, user, groups)
 	if err != nil {
 		t.Fatal(err)
@@ -117,11 +140,7 @@ func (s *suite) startManager(t *testing.T, ctx context.Context, bin string, admi
 	if err := os.WriteFile(path, kubeconfig, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	args, err := localenv.DeploymentArgs(filepath.Join(s.root, "config", "manager", "manager.yaml"), "manager")
-	if err != nil {
-		t.Fatal(err)
-	}
-	args = append(args, "--leader-election-namespace="+controllerNamespace)
+	args := append(inst.args, "--leader-election-namespace="+inst.namespace)
 	t.Logf("manager args: %s", strings.Join(args, " "))
 	s.manager, err = localenv.StartManager(ctx, bin, s.dir, localenv.ManagerOptions{Kubeconfig: path, Args: args})
 	if err != nil {

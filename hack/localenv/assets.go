@@ -22,6 +22,7 @@ func ControlPlaneAssets(ctx context.Context, root string, progress io.Writer) (s
 	var stdout bytes.Buffer
 	cmd := exec.CommandContext(ctx, filepath.Join(root, "hack", "envtest-assets.sh"))
 	cmd.Dir = root
+	ownGroup(cmd)
 	cmd.Stdout = &stdout
 	cmd.Stderr = progress
 	if err := cmd.Run(); err != nil {
