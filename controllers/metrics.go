@@ -42,6 +42,19 @@ type loginFlowSeries struct {
 	count   *prometheus.GaugeVec
 }
 
+func newLoginFlowSeries() *loginFlowSeries {
+	return &loginFlowSeries{flows: map[types.NamespacedName]salesforce.Flow{},
+		perDest: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "salesforce_destination_login_flow",
+			Help: "1 per destination, labelled with the login flow its Secret selects and whether Salesforce is retiring that flow.",
+		}, []string{"destination", "flow", "deprecated"}),
+		count: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "salesforce_destinations",
+			Help: "Destinations by the login flow their Secret selects and whether Salesforce is retiring that flow.",
+		}, []string{"flow", "deprecated"}),
+	}
+}
+
 func (s *loginFlowSeries) set(dest types.NamespacedName, flow salesforce.Flow) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -115,16 +128,7 @@ func newMetrics() *metrics {
 				Help: "Records whose managed fields were changed in Salesforce and written back.",
 			}, []string{"destination"}),
 		}
-		m.loginFlows = &loginFlowSeries{flows: map[types.NamespacedName]salesforce.Flow{},
-			perDest: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-				Name: "salesforce_destination_login_flow",
-				Help: "1 per destination, labelled with the login flow its Secret selects and whether Salesforce is retiring that flow.",
-			}, []string{"destination", "flow", "deprecated"}),
-			count: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-				Name: "salesforce_destinations",
-				Help: "Destinations by the login flow their Secret selects and whether Salesforce is retiring that flow.",
-			}, []string{"flow", "deprecated"}),
-		}
+		m.loginFlows = newLoginFlowSeries()
 		ctrlmetrics.Registry.MustRegister(m.calls, m.callDuration, m.usageRatio, m.usageUsed, m.syncDuration, m.batchRecords, m.identities,
 			m.loginFlows.perDest, m.loginFlows.count, m.destReady, m.budget, m.driftFixes)
 		sharedMetrics = m
