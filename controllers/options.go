@@ -3,6 +3,8 @@ package controllers
 import (
 	"flag"
 	"time"
+
+	"github.com/destinations/salesforce-controller/salesforce"
 )
 
 // Options tune the reconcilers. Their defaults suit an org of tens of thousands of identities.
@@ -27,6 +29,10 @@ type Options struct {
 	// DestinationResync is how often a healthy destination refreshes its status.
 	DestinationResync time.Duration
 
+	// AllowedLoginHosts lists the hosts (salesforce.HostPolicy patterns) that may receive a
+	// destination's credentials and sessions. Default salesforce.DefaultAllowedLoginHosts.
+	AllowedLoginHosts string
+
 	// skipNameValidation lets tests start a second manager in one process.
 	skipNameValidation bool
 }
@@ -39,6 +45,7 @@ func DefaultOptions() Options {
 		BatchWindow:             20 * time.Millisecond,
 		SalesforceTimeout:       30 * time.Second,
 		DestinationResync:       5 * time.Minute,
+		AllowedLoginHosts:       salesforce.DefaultAllowedLoginHosts,
 	}
 }
 
@@ -50,6 +57,7 @@ func (o *Options) BindFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&o.BatchWindow, "batch-window", d.BatchWindow, "How long a Salesforce batch waits for more entries after its latest one (a steady stream keeps it open up to 5s).")
 	fs.BoolVar(&o.SyncEvents, "sync-events", d.SyncEvents, "Record a Normal event for every Salesforce record created or updated (status.records says it either way).")
 	fs.DurationVar(&o.SalesforceTimeout, "salesforce-timeout", d.SalesforceTimeout, "Timeout of one Salesforce HTTP exchange.")
+	fs.StringVar(&o.AllowedLoginHosts, "allowed-login-hosts", d.AllowedLoginHosts, "Comma-separated hosts that may receive credentials and sessions: host names, *.domain wildcards, and http://host for a plain-http loopback host (tests and local runs only).")
 	fs.DurationVar(&o.DestinationResync, "destination-resync", d.DestinationResync, "How often a healthy destination refreshes its status.")
 }
 
@@ -63,6 +71,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.SalesforceTimeout <= 0 {
 		o.SalesforceTimeout = d.SalesforceTimeout
+	}
+	if o.AllowedLoginHosts == "" {
+		o.AllowedLoginHosts = d.AllowedLoginHosts
 	}
 	if o.DestinationResync <= 0 {
 		o.DestinationResync = d.DestinationResync

@@ -35,6 +35,8 @@ type DestinationReconciler struct {
 	newClient func(salesforce.Config) (*salesforce.Client, error)
 	// identities counts each destination's identities.
 	identities *identityIndex
+	// hosts may receive credentials and sessions (--allowed-login-hosts).
+	hosts *salesforce.HostPolicy
 }
 
 // +kubebuilder:rbac:groups=salesforce.destinations.dev,resources=salesforcedestinations,verbs=get;list;watch;patch
@@ -103,6 +105,10 @@ func (r *DestinationReconciler) connect(ctx context.Context, dest *sfv1.Salesfor
 		return outcome{reason: sfv1.ReasonInsecureLoginURL, stalled: true,
 			message: fmt.Sprintf("loginURL %q uses plain http to a host that is not loopback; use https", dest.Spec.LoginURL)}, ctrl.Result{}, nil
 	}
+	if o, refused := r.loginHostRefused(dest); refused {
+		r.registry.drop(key)
+		return o, ctrl.Result{}, nil
+	}
 	secret := &corev1.Secret{}
 	secretKey := types.NamespacedName{Namespace: dest.Namespace, Name: dest.Spec.CredentialsSecretRef.Name}
 	if err := r.APIReader.Get(ctx, secretKey, secret); err != nil {
@@ -152,11 +158,12 @@ func (r *DestinationReconciler) connect(ctx context.Context, dest *sfv1.Salesfor
 func (r *DestinationReconciler) login(ctx context.Context, dest *sfv1.SalesforceDestination, creds salesforce.Credentials, fingerprint string) (*connection, error) {
 	key := client.ObjectKeyFromObject(dest)
 	sf, err := r.newClient(salesforce.Config{
-		LoginURL:    salesforce.LoginURL(dest.Spec.Sandbox, dest.Spec.LoginURL),
-		APIVersion:  dest.Spec.APIVersion,
-		Credentials: creds,
-		HTTPClient:  httpClient(r.Options.SalesforceTimeout),
-		Observer:    r.metrics.observer(key),
+		LoginURL:     salesforce.LoginURL(dest.Spec.Sandbox, dest.Spec.LoginURL),
+		APIVersion:   dest.Spec.APIVersion,
+		Credentials:  creds,
+		HTTPClient:   httpClient(r.Options.SalesforceTimeout),
+		Observer:     r.metrics.observer(key),
+		AllowedHosts: r.hosts,
 	})
 	if err != nil {
 		return nil, err
@@ -177,6 +184,9 @@ func (r *DestinationReconciler) login(ctx context.Context, dest *sfv1.Salesforce
 
 func (r *DestinationReconciler) loginFailed(dest *sfv1.SalesforceDestination, err error) (outcome, ctrl.Result, error) {
 	r.registry.drop(client.ObjectKeyFromObject(dest))
+	if salesforce.IsHostNotAllowed(err) {
+		return outcome{reason: sfv1.ReasonLoginHostNotAllowed, stalled: true, message: err.Error()}, ctrl.Result{}, nil
+	}
 	if salesforce.IsAuth(err) || (!salesforce.IsTransient(err) && !salesforce.IsThrottled(err)) {
 		// Retrying the same credentials only risks locking the user out; a change to the
 		// Secret or the spec triggers the next attempt. A slow poll covers org-side fixes.

@@ -34,6 +34,10 @@ const indexDestinationSecret = "spec.credentialsSecretRef.name"
 // logged-in Salesforce clients.
 func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 	opts = opts.withDefaults()
+	hosts, err := salesforce.ParseHostPolicy(opts.AllowedLoginHosts)
+	if err != nil {
+		return err
+	}
 	ctx := context.Background()
 	idx := mgr.GetFieldIndexer()
 	if err := idx.IndexField(ctx, &sfv1.SalesforceDestination{}, indexDestinationSecret, func(o client.Object) []string {
@@ -57,7 +61,7 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 	dr := &DestinationReconciler{
 		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(),
 		Recorder: mgr.GetEventRecorder("salesforce-destination"), Options: opts,
-		registry: reg, metrics: m, newClient: salesforce.New, identities: identities,
+		registry: reg, metrics: m, newClient: salesforce.New, identities: identities, hosts: hosts,
 	}
 	ir := &IdentityReconciler{
 		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("salesforce-identity"), Options: opts,

@@ -115,6 +115,8 @@ func startManager() {
 	opts.skipNameValidation = true
 	opts.SalesforceTimeout = 2 * time.Second
 	opts.SyncEvents = true
+	// The emulator and the specs' own servers listen on plain-http 127.0.0.1.
+	opts.AllowedLoginHosts = "http://127.0.0.1"
 	Expect(SetupWithManager(mgr, opts)).To(Succeed())
 
 	var ctx context.Context

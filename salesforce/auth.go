@@ -51,6 +51,10 @@ func (c *Client) login(ctx context.Context) (*session, error) {
 	if s.instanceURL, err = checkBaseURL(s.instanceURL, "instance URL"); err != nil {
 		return nil, &Error{Code: CodeUnexpectedResponse, Operation: "login", Message: err.Error()}
 	}
+	// A login server must not be able to send the session, and every data call, elsewhere.
+	if err := c.hosts.check(s.instanceURL, "instance URL"); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 

@@ -20,6 +20,7 @@ type Client struct {
 	httpClient *http.Client
 	userAgent  string
 	observer   Observer
+	hosts      *HostPolicy
 
 	logins singleflight.Group
 
@@ -47,6 +48,13 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	hosts := cfg.AllowedHosts
+	if hosts == nil {
+		hosts = DefaultHostPolicy()
+	}
+	if err := hosts.check(loginURL, "login URL"); err != nil {
+		return nil, err
+	}
 	version := cfg.APIVersion
 	if version == "" {
 		version = DefaultAPIVersion
@@ -62,6 +70,7 @@ func New(cfg Config) (*Client, error) {
 		httpClient: cfg.HTTPClient,
 		userAgent:  cfg.UserAgent,
 		observer:   cfg.Observer,
+		hosts:      hosts,
 	}
 	if c.httpClient == nil {
 		c.httpClient = NewHTTPClient()

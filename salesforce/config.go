@@ -52,6 +52,9 @@ type Config struct {
 	HTTPClient  *http.Client // default: NewHTTPClient()
 	UserAgent   string       // default "salesforce-controller/<version>"
 	Observer    Observer
+	// AllowedHosts are the hosts the client may send credentials and sessions to: the login
+	// URL, and the instance URL a login answers with. Default DefaultHostPolicy().
+	AllowedHosts *HostPolicy
 }
 
 var apiVersionPattern = regexp.MustCompile(`^[1-9][0-9]{1,2}\.0$`)

@@ -27,6 +27,11 @@ type response struct {
 // Sforce-Limit-Info header and reports the exchange to the observer.
 func (c *Client) exchange(req *http.Request, op string) (*response, error) {
 	start := time.Now()
+	// The last line of defence: no request leaves for a host outside the policy, whatever
+	// URL a server's answer (a nextRecordsUrl, a job's locator) led to.
+	if err := c.hosts.check(req.URL.String(), "request"); err != nil {
+		return nil, err
+	}
 	req.Header.Set("User-Agent", c.userAgent)
 	resp, err := c.httpClient.Do(req)
 	if err != nil {

@@ -21,6 +21,9 @@ const (
 	ReasonAuthenticationFailed = "AuthenticationFailed"
 	// ReasonInsecureLoginURL: loginURL uses plain http for a host that is not loopback.
 	ReasonInsecureLoginURL = "InsecureLoginURL"
+	// ReasonLoginHostNotAllowed: the login URL's host, or the instance URL a login answered
+	// with, is not in the manager's --allowed-login-hosts; nothing was sent to it.
+	ReasonLoginHostNotAllowed = "LoginHostNotAllowed"
 	// ReasonUnreachable: Salesforce could not be reached or answered with a server error;
 	// the controller retries with backoff.
 	ReasonUnreachable = "Unreachable"

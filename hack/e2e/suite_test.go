@@ -119,7 +119,7 @@ func (s *suite) startManager(t *testing.T, ctx context.Context, bin string, admi
 	if err != nil {
 		t.Fatal(err)
 	}
-	args = append(args, "--leader-election-namespace="+controllerNamespace)
+	args = append(args, "--leader-election-namespace="+controllerNamespace, localenv.EmulatorLoginHostsFlag)
 	t.Logf("manager args: %s", strings.Join(args, " "))
 	s.manager, err = localenv.StartManager(ctx, bin, s.dir, localenv.ManagerOptions{Kubeconfig: path, Args: args})
 	if err != nil {

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/destinations/salesforce-controller/salesforce"
 )
 
 // Manager is a running manager binary with the addresses it serves.
@@ -159,3 +161,10 @@ func DeploymentArgs(manifestPath, container string) ([]string, error) {
 	}
 	return nil, errors.New("no Deployment container " + container + " in " + manifestPath)
 }
+
+// EmulatorLoginHosts is the --allowed-login-hosts value of local runs: Salesforce's own
+// domains, for runs against a real org, and the emulator's plain-http loopback address.
+const EmulatorLoginHosts = salesforce.DefaultAllowedLoginHosts + ",http://127.0.0.1,http://localhost"
+
+// EmulatorLoginHostsFlag is the flag itself.
+const EmulatorLoginHostsFlag = "--allowed-login-hosts=" + EmulatorLoginHosts
