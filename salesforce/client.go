@@ -27,6 +27,8 @@ type Client struct {
 	mu      sync.RWMutex
 	current *session
 	usage   apiUsage
+	// assertion is the last JWT assertion sent, scrubbed from what servers echo.
+	assertion string
 
 	describeMu sync.Mutex
 	matchable  map[string]map[string]bool // lower-case object → lower-case field → usable to find a record

@@ -47,12 +47,12 @@ func (c *Client) exchange(req *http.Request, op string) (*response, error) {
 		return nil, err
 	}
 	c.recordUsage(resp.Header.Get("Sforce-Limit-Info"))
+	bearer := strings.TrimPrefix(req.Header.Get("Authorization"), "Bearer ")
+	body = c.scrubBody(resp.StatusCode, bearer, body)
 	r := &response{status: resp.StatusCode, header: resp.Header, body: body}
 	var obsErr error
 	if r.status >= 400 {
-		// Observers log and label what they get: the same scrubbing as for callers.
-		token := strings.TrimPrefix(req.Header.Get("Authorization"), "Bearer ")
-		obsErr = c.scrub(parseError(r.status, op, body), &session{accessToken: token})
+		obsErr = c.scrub(parseError(r.status, op, body), &session{accessToken: bearer})
 	}
 	c.observe(op, r.status, obsErr, start)
 	return r, nil
@@ -127,24 +127,15 @@ func (c *Client) dataRoot() string {
 	return "/services/data/v" + c.apiVersion
 }
 
-// scrub removes every credential and the session token from an error text, in
-// case a server echoes them back. With s nil, the current session's token goes.
+// scrub removes every credential and the session token from an error built of a success
+// body, where secrets shorter than dataSecretMin were left in place. With s nil, the current
+// session's token goes.
 func (c *Client) scrub(e *Error, s *session) *Error {
-	if s == nil {
-		s = c.currentSession()
+	var token string
+	if s != nil {
+		token = s.accessToken
 	}
-	secrets := c.creds.secrets()
-	if s != nil && s.accessToken != "" {
-		secrets = append(secrets, s.accessToken)
-	}
-	for _, secret := range secrets {
-		e.Message = strings.ReplaceAll(e.Message, secret, "[redacted]")
-		e.Code = strings.ReplaceAll(e.Code, secret, "[redacted]")
-		for i, f := range e.Fields {
-			e.Fields[i] = strings.ReplaceAll(f, secret, "[redacted]")
-		}
-	}
-	return e
+	return c.redactor(errorSecretMin, token).error(e)
 }
 
 // decode reads a success body into v; a body that is not the expected JSON
