@@ -2,7 +2,7 @@ package salesforce
 
 import (
 	"fmt"
-		"strings"
+	"strings"
 )
 
 // Credentials hold everything a login flow may need. Which flow runs is decided
