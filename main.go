@@ -3,15 +3,18 @@
 package main
 
 import (
+	"context"
 	"crypto/tls"
 	"flag"
 	"os"
+	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -40,6 +43,7 @@ func main() {
 		opts                   controllers.Options
 		kubeQPS                float64
 		kubeBurst              int
+		stateKeySecret         string
 	)
 	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8080", "Address the Prometheus metrics endpoint binds to; \"0\" turns it off.")
 	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "Address the health and readiness probes bind to.")
@@ -51,6 +55,7 @@ func main() {
 	// priority and fairness still protects it.
 	flag.Float64Var(&kubeQPS, "kube-api-qps", 1000, "Queries per second the manager may send to the Kubernetes API.")
 	flag.IntVar(&kubeBurst, "kube-api-burst", 2000, "Burst of queries the manager may send to the Kubernetes API.")
+	flag.StringVar(&stateKeySecret, "state-key-secret", "salesforce-controller-state-key", "Secret in the manager's namespace holding the key that signs state annotations; created on first start.")
 	opts.BindFlags(flag.CommandLine)
 	zapOpts := zap.Options{Development: false}
 	zapOpts.BindFlags(flag.CommandLine)
@@ -101,6 +106,10 @@ func main() {
 		os.Exit(1)
 	}
 
+	if opts.StateKey, err = stateKey(restConfig, leaderElectNamespace, stateKeySecret); err != nil {
+		setupLog.Error(err, "Unable to load the state signing key")
+		os.Exit(1)
+	}
 	if err := controllers.SetupWithManager(mgr, opts); err != nil {
 		setupLog.Error(err, "Unable to set up the controllers")
 		os.Exit(1)
@@ -122,3 +131,29 @@ func main() {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// stateKey loads the state-signing key from the manager's namespace: POD_NAMESPACE, the
+// leader-election namespace, or the service account's. Without any (a local run outside a
+// cluster) the key is random and lasts as long as the process.
+func stateKey(restConfig *rest.Config, leaderElectNamespace, secretName string) ([]byte, error) {
+	ns := os.Getenv("POD_NAMESPACE")
+	if ns == "" {
+		ns = leaderElectNamespace
+	}
+	if ns == "" {
+		if raw, err := os.ReadFile("/var/run/secrets/kubernetes.io/serviceaccount/namespace"); err == nil {
+			ns = strings.TrimSpace(string(raw))
+		}
+	}
+	if ns == "" {
+		ctrl.Log.WithName("setup").Info("No manager namespace known: state annotations are signed with a key that lasts until the process ends")
+		return nil, nil
+	}
+	c, err := client.New(restConfig, client.Options{Scheme: scheme})
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	return controllers.LoadStateKey(ctx, c, ns, secretName)
+}

@@ -33,6 +33,11 @@ type Options struct {
 	// destination's credentials and sessions. Default salesforce.DefaultAllowedLoginHosts.
 	AllowedLoginHosts string
 
+	// StateKey signs what the state annotation says about records (statesign.go). main.go
+	// reads it from a Secret in the manager's namespace. Empty: the key already installed in
+	// this process, or a random one that lasts until the process ends.
+	StateKey []byte
+
 	// skipNameValidation lets tests start a second manager in one process.
 	skipNameValidation bool
 }

@@ -3,6 +3,7 @@ package controllers
 import (
 	"encoding/json"
 	"fmt"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -298,7 +299,10 @@ var _ = Describe("SalesforceIdentity, externalId targets", func() {
 			Expect(k8sClient.Get(suiteCtx, nsName(ns, "pending"), obj)).To(Succeed())
 			base := obj.DeepCopy()
 			since := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
-			obj.Annotations[sfv1.AnnotationState] = `{"pending":{"key":"externalId/0","type":"Account","since":"` + since + `"}}`
+			// The manager's own marker, signed as it signs its writes.
+			sinceTime, err := time.Parse(time.RFC3339, since)
+			Expect(err).NotTo(HaveOccurred())
+			storeState(obj, syncState{Pending: &pendingCreate{Key: "externalId/0", Type: "Account", Since: metav1.NewTime(sinceTime)}})
 			// A new generation, so waiting for its Ready condition waits for the controller.
 			obj.Spec.Traits = rawJSON(map[string]any{"Name": name, "Description": "after restart"})
 			Expect(k8sClient.Patch(suiteCtx, obj, client.MergeFrom(base))).To(Succeed())

@@ -77,7 +77,8 @@ const (
 const (
 	// AnnotationState holds the Salesforce IDs this resource manages and which of them it
 	// created. It is written before a reconcile that created a record returns, so a crash or a
-	// lost status never causes a second create. Users may set it to adopt existing records.
+	// lost status never causes a second create. Each record in it is signed by the manager:
+	// an ID a person writes there is ignored, and records are adopted through externalId.
 	AnnotationState = "salesforce.destinations.dev/state"
 	// AnnotationLeadCreates, on a destination, says until when Lead creates the controller
 	// sent may still land ("<process> <RFC3339 time>"). A controller that starts before that
