@@ -33,6 +33,10 @@ type Options struct {
 	// destination's credentials and sessions. Default salesforce.DefaultAllowedLoginHosts.
 	AllowedLoginHosts string
 
+	// MaxSalesforceCalls bounds the Salesforce exchanges in flight across all destinations,
+	// and with them the response bytes the manager holds at once.
+	MaxSalesforceCalls int
+
 	// StateKey signs what the state annotation says about records (statesign.go). main.go
 	// reads it from a Secret in the manager's namespace. Empty: the key already installed in
 	// this process, or a random one that lasts until the process ends.
@@ -51,6 +55,7 @@ func DefaultOptions() Options {
 		SalesforceTimeout:       30 * time.Second,
 		DestinationResync:       5 * time.Minute,
 		AllowedLoginHosts:       salesforce.DefaultAllowedLoginHosts,
+		MaxSalesforceCalls:      64,
 	}
 }
 
@@ -63,6 +68,7 @@ func (o *Options) BindFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&o.SyncEvents, "sync-events", d.SyncEvents, "Record a Normal event for every Salesforce record created or updated (status.records says it either way).")
 	fs.DurationVar(&o.SalesforceTimeout, "salesforce-timeout", d.SalesforceTimeout, "Timeout of one Salesforce HTTP exchange.")
 	fs.StringVar(&o.AllowedLoginHosts, "allowed-login-hosts", d.AllowedLoginHosts, "Comma-separated hosts that may receive credentials and sessions: host names, *.domain wildcards, and http://host for a plain-http loopback host (tests and local runs only).")
+	fs.IntVar(&o.MaxSalesforceCalls, "max-salesforce-calls", d.MaxSalesforceCalls, "Salesforce HTTP exchanges in flight at once, across all destinations.")
 	fs.DurationVar(&o.DestinationResync, "destination-resync", d.DestinationResync, "How often a healthy destination refreshes its status.")
 }
 
@@ -76,6 +82,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.SalesforceTimeout <= 0 {
 		o.SalesforceTimeout = d.SalesforceTimeout
+	}
+	if o.MaxSalesforceCalls <= 0 {
+		o.MaxSalesforceCalls = d.MaxSalesforceCalls
 	}
 	if o.AllowedLoginHosts == "" {
 		o.AllowedLoginHosts = d.AllowedLoginHosts

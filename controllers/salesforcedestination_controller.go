@@ -37,6 +37,8 @@ type DestinationReconciler struct {
 	identities *identityIndex
 	// hosts may receive credentials and sessions (--allowed-login-hosts).
 	hosts *salesforce.HostPolicy
+	// calls bounds the exchanges in flight across all destinations (--max-salesforce-calls).
+	calls *salesforce.CallLimit
 }
 
 // +kubebuilder:rbac:groups=salesforce.destinations.dev,resources=salesforcedestinations,verbs=get;list;watch;patch
@@ -164,6 +166,7 @@ func (r *DestinationReconciler) login(ctx context.Context, dest *sfv1.Salesforce
 		HTTPClient:   httpClient(r.Options.SalesforceTimeout),
 		Observer:     r.metrics.observer(key),
 		AllowedHosts: r.hosts,
+		Calls:        r.calls,
 	})
 	if err != nil {
 		return nil, err

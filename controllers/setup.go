@@ -63,6 +63,7 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(),
 		Recorder: mgr.GetEventRecorder("salesforce-destination"), Options: opts,
 		registry: reg, metrics: m, newClient: salesforce.New, identities: identities, hosts: hosts,
+		calls: salesforce.NewCallLimit(opts.MaxSalesforceCalls),
 	}
 	ir := &IdentityReconciler{
 		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("salesforce-identity"), Options: opts,

@@ -21,6 +21,8 @@ type Client struct {
 	userAgent  string
 	observer   Observer
 	hosts      *HostPolicy
+	maxData    int64
+	calls      *CallLimit
 
 	logins singleflight.Group
 
@@ -73,6 +75,11 @@ func New(cfg Config) (*Client, error) {
 		userAgent:  cfg.UserAgent,
 		observer:   cfg.Observer,
 		hosts:      hosts,
+		maxData:    cfg.MaxDataBytes,
+		calls:      cfg.Calls,
+	}
+	if c.maxData <= 0 {
+		c.maxData = DefaultMaxDataBytes
 	}
 	if c.httpClient == nil {
 		c.httpClient = NewHTTPClient()

@@ -55,6 +55,11 @@ type Config struct {
 	// AllowedHosts are the hosts the client may send credentials and sessions to: the login
 	// URL, and the instance URL a login answers with. Default DefaultHostPolicy().
 	AllowedHosts *HostPolicy
+	// MaxDataBytes caps a data answer; default DefaultMaxDataBytes. Logins and errors have
+	// their own, smaller caps.
+	MaxDataBytes int64
+	// Calls, when set, bounds the exchanges in flight across all clients sharing it.
+	Calls *CallLimit
 }
 
 var apiVersionPattern = regexp.MustCompile(`^[1-9][0-9]{1,2}\.0$`)

@@ -6,16 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 )
-
-// maxBody caps how much of a response is read, so a misbehaving server
-// cannot exhaust memory; a 2,000-row query page is far below it.
-const maxBody = 64 << 20
 
 type response struct {
 	status int
@@ -33,6 +28,10 @@ func (c *Client) exchange(req *http.Request, op string) (*response, error) {
 		return nil, err
 	}
 	req.Header.Set("User-Agent", c.userAgent)
+	if err := c.calls.acquire(req.Context()); err != nil {
+		return nil, fmt.Errorf("salesforce %s: %w", op, err)
+	}
+	defer c.calls.release()
 	resp, err := c.httpClient.Do(req)
 	if err != nil {
 		err = c.networkError(op, err)
@@ -40,7 +39,11 @@ func (c *Client) exchange(req *http.Request, op string) (*response, error) {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	body, err := readCapped(resp, c.bodyCap(op, resp.StatusCode), op)
+	if e, ok := asError(err); ok {
+		c.observe(op, resp.StatusCode, e, start)
+		return nil, e
+	}
 	if err != nil {
 		err = c.networkError(op, err)
 		c.observe(op, resp.StatusCode, err, start)
