@@ -21,6 +21,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/config"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	salesforcev1alpha1 "github.com/destinations/salesforce-controller/api/v1alpha1"
@@ -44,8 +45,10 @@ func main() {
 		kubeQPS                float64
 		kubeBurst              int
 		stateKeySecret         string
+		metricsSecure          bool
 	)
-	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8080", "Address the Prometheus metrics endpoint binds to; \"0\" turns it off.")
+	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8443", "Address the Prometheus metrics endpoint binds to; \"0\" turns it off.")
+	flag.BoolVar(&metricsSecure, "metrics-secure", true, "Serve metrics over HTTPS to clients the Kubernetes API authenticates and authorizes (get on /metrics); false serves plain HTTP to anyone.")
 	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "Address the health and readiness probes bind to.")
 	flag.StringVar(&pprofAddr, "pprof-bind-address", "", "Address of the pprof endpoint, for profiling; empty turns it off.")
 	flag.BoolVar(&leaderElect, "leader-elect", false, "Elect a leader so only one replica reconciles at a time.")
@@ -70,13 +73,8 @@ func main() {
 	restConfig.UserAgent = "salesforce-controller"
 
 	mgr, err := ctrl.NewManager(restConfig, ctrl.Options{
-		Scheme: scheme,
-		Metrics: metricsserver.Options{
-			BindAddress: metricsAddr,
-			// HTTP/2 is off: it has had rapid-reset and stream-exhaustion CVEs, and Prometheus
-			// scrapes work fine over HTTP/1.1.
-			TLSOpts: []func(*tls.Config){func(c *tls.Config) { c.NextProtos = []string{"http/1.1"} }},
-		},
+		Scheme:                        scheme,
+		Metrics:                       metricsOptions(metricsAddr, metricsSecure),
 		HealthProbeBindAddress:        probeAddr,
 		PprofBindAddress:              pprofAddr,
 		LeaderElection:                leaderElect,
@@ -131,6 +129,23 @@ func main() {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// metricsOptions serves metrics as kubebuilder scaffolds them: HTTPS, and only to callers the
+// API server authenticates (TokenReview) and authorizes for get on /metrics
+// (SubjectAccessReview). Plain HTTP is for local runs that ask for it.
+func metricsOptions(addr string, secure bool) metricsserver.Options {
+	o := metricsserver.Options{
+		BindAddress: addr,
+		// HTTP/2 is off: it has had rapid-reset and stream-exhaustion CVEs, and Prometheus
+		// scrapes work fine over HTTP/1.1.
+		TLSOpts: []func(*tls.Config){func(c *tls.Config) { c.NextProtos = []string{"http/1.1"} }},
+	}
+	if secure {
+		o.SecureServing = true
+		o.FilterProvider = filters.WithAuthenticationAndAuthorization
+	}
+	return o
+}
 
 // stateKey loads the state-signing key from the manager's namespace: POD_NAMESPACE, the
 // leader-election namespace, or the service account's. Without any (a local run outside a

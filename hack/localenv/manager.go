@@ -44,7 +44,9 @@ func StartManager(ctx context.Context, bin, dir string, opts ManagerOptions) (*M
 	if err != nil {
 		return nil, err
 	}
+	// Local runs scrape plain HTTP on loopback; they ask for it.
 	args := OverrideFlags(opts.Args, map[string]string{
+		"--metrics-secure":            "false",
 		"--metrics-bind-address":      metricsAddr,
 		"--health-probe-bind-address": probeAddr,
 	})
