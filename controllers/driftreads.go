@@ -31,6 +31,8 @@ type driftReads struct {
 	reads map[types.NamespacedName]*driftRead
 	// swept is when reads nobody came back for were last dropped.
 	swept time.Time
+	// slots bounds the reads under way (driftlimit.go).
+	slots *readSlots
 }
 
 // driftRead is the read-back of every record of one identity.
@@ -79,6 +81,9 @@ func (d *driftReads) result(obj *sfv1.SalesforceIdentity, api orgAPI, targets []
 		}
 	}
 	d.sweep(now)
+	if !d.slots.tryAcquire() {
+		return nil, nil, false // full: the reconcile's safety requeue tries again
+	}
 	r := &driftRead{uid: obj.UID, what: what, started: now}
 	d.reads[key] = r
 	go d.read(r, key, api, targets)
@@ -100,6 +105,7 @@ func (d *driftReads) sweep(now time.Time) {
 }
 
 func (d *driftReads) read(r *driftRead, key types.NamespacedName, api orgAPI, targets []driftTarget) {
+	defer d.slots.release()
 	ctx, cancel := context.WithTimeout(context.Background(), d.timeout)
 	defer cancel()
 	records := make([]salesforce.Record, len(targets))

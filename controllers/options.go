@@ -37,6 +37,9 @@ type Options struct {
 	// and with them the response bytes the manager holds at once.
 	MaxSalesforceCalls int
 
+	// MaxDriftReads bounds the drift reads under way at once, across all destinations.
+	MaxDriftReads int
+
 	// StateKey signs what the state annotation says about records (statesign.go). main.go
 	// reads it from a Secret in the manager's namespace. Empty: the key already installed in
 	// this process, or a random one that lasts until the process ends.
@@ -56,6 +59,7 @@ func DefaultOptions() Options {
 		DestinationResync:       5 * time.Minute,
 		AllowedLoginHosts:       salesforce.DefaultAllowedLoginHosts,
 		MaxSalesforceCalls:      64,
+		MaxDriftReads:           defaultDriftReads,
 	}
 }
 
@@ -69,6 +73,7 @@ func (o *Options) BindFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&o.SalesforceTimeout, "salesforce-timeout", d.SalesforceTimeout, "Timeout of one Salesforce HTTP exchange.")
 	fs.StringVar(&o.AllowedLoginHosts, "allowed-login-hosts", d.AllowedLoginHosts, "Comma-separated hosts that may receive credentials and sessions: host names, *.domain wildcards, and http://host for a plain-http loopback host (tests and local runs only).")
 	fs.IntVar(&o.MaxSalesforceCalls, "max-salesforce-calls", d.MaxSalesforceCalls, "Salesforce HTTP exchanges in flight at once, across all destinations.")
+	fs.IntVar(&o.MaxDriftReads, "max-drift-reads", d.MaxDriftReads, "Drift read-backs under way at once, across all destinations; they coalesce into batch calls.")
 	fs.DurationVar(&o.DestinationResync, "destination-resync", d.DestinationResync, "How often a healthy destination refreshes its status.")
 }
 

@@ -85,6 +85,10 @@ func (r *IdentityReconciler) Reconcile(ctx context.Context, req ctrl.Request) (r
 	if !obj.DeletionTimestamp.IsZero() {
 		return r.reconcileDelete(ctx, obj, st)
 	}
+	if o, tooLarge := traitsTooLarge(obj); tooLarge {
+		r.setOutcome(obj, o)
+		return ctrl.Result{}, nil
+	}
 	// Only deletionPolicy Delete has work to do on deletion. Its finalizer comes first, so no
 	// record can be created that a deletion would not see; Orphan identities carry none and
 	// save a write each.

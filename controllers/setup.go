@@ -76,6 +76,7 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 	}
 	// A read waits for its batch, a login and the call itself.
 	ir.drift = newDriftReads(2*opts.SalesforceTimeout+time.Minute, time.Now)
+	ir.drift.slots = newReadSlots(opts.MaxDriftReads)
 
 	if err := ctrl.NewControllerManagedBy(mgr).
 		Named("salesforcedestination").

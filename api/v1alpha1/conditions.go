@@ -43,6 +43,9 @@ const (
 	ReasonMissingEmail = "MissingEmail"
 	// ReasonInvalidTraits: a trait cannot be written (e.g. an object value for a custom field).
 	ReasonInvalidTraits = "InvalidTraits"
+	// ReasonTraitsTooLarge: the traits exceed the size the controller accepts (128 KiB of
+	// JSON); nothing was sent.
+	ReasonTraitsTooLarge = "TraitsTooLarge"
 	// ReasonInvalidExternalID: an externalId entry is malformed. Admission rejects such entries
 	// already; the controller checks again so an object stored before the rules existed cannot
 	// reach a request path.
