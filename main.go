@@ -91,6 +91,8 @@ func main() {
 			// Managed fields and kubectl's last-applied copy are most of an identity's
 			// metadata and the controllers never read them.
 			DefaultTransform: controllers.CacheTransform(),
+			// With --watch-namespaces, watches (destinations, Secret metadata) stay in them.
+			DefaultNamespaces: watchedNamespaces(opts.WatchNamespaces),
 		},
 		Controller: config.Controller{
 			// One queue item may be asked to come back sooner and later by successive
@@ -129,6 +131,19 @@ func main() {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// watchedNamespaces turns --watch-namespaces into cache settings; nil watches all.
+func watchedNamespaces(list string) map[string]cache.Config {
+	namespaces := controllers.ParseNamespaces(list)
+	if len(namespaces) == 0 {
+		return nil
+	}
+	out := make(map[string]cache.Config, len(namespaces))
+	for _, ns := range namespaces {
+		out[ns] = cache.Config{}
+	}
+	return out
+}
 
 // metricsOptions serves metrics as kubebuilder scaffolds them: HTTPS, and only to callers the
 // API server authenticates (TokenReview) and authorizes for get on /metrics

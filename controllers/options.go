@@ -37,6 +37,10 @@ type Options struct {
 	// and with them the response bytes the manager holds at once.
 	MaxSalesforceCalls int
 
+	// WatchNamespaces, comma-separated, limits the manager to those namespaces: it watches and
+	// reads nothing elsewhere, so its Secret access can come from Roles in them. Empty: all.
+	WatchNamespaces string
+
 	// MaxDriftReads bounds the drift reads under way at once, across all destinations.
 	MaxDriftReads int
 
@@ -74,6 +78,7 @@ func (o *Options) BindFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.AllowedLoginHosts, "allowed-login-hosts", d.AllowedLoginHosts, "Comma-separated hosts that may receive credentials and sessions: host names, *.domain wildcards, and http://host for a plain-http loopback host (tests and local runs only).")
 	fs.IntVar(&o.MaxSalesforceCalls, "max-salesforce-calls", d.MaxSalesforceCalls, "Salesforce HTTP exchanges in flight at once, across all destinations.")
 	fs.IntVar(&o.MaxDriftReads, "max-drift-reads", d.MaxDriftReads, "Drift read-backs under way at once, across all destinations; they coalesce into batch calls.")
+	fs.StringVar(&o.WatchNamespaces, "watch-namespaces", d.WatchNamespaces, "Comma-separated namespaces to manage; the manager then needs access to Secrets only in them (config/namespaced). Empty: all namespaces.")
 	fs.DurationVar(&o.DestinationResync, "destination-resync", d.DestinationResync, "How often a healthy destination refreshes its status.")
 }
 

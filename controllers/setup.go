@@ -17,6 +17,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/controller-runtime/pkg/source"
@@ -53,7 +54,11 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 		return err
 	}
 	identities := newIdentityIndex(identityListWatch(watcher))
-	if err := mgr.Add(identities); err != nil {
+	var indexFeed manager.Runnable = identities
+	if namespaces := ParseNamespaces(opts.WatchNamespaces); len(namespaces) > 0 {
+		indexFeed = &namespacedIdentities{index: identities, watcher: watcher, namespaces: namespaces}
+	}
+	if err := mgr.Add(indexFeed); err != nil {
 		return err
 	}
 	reg := newRegistry()
