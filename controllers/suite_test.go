@@ -97,8 +97,11 @@ var _ = AfterSuite(func() {
 })
 
 // startManager runs the manager as main.go does; restart specs stop and start it again.
-func startManager() {
-	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+func startManager() { startManagerWith(cfg, nil) }
+
+// startManagerWith runs the manager with another identity or options.
+func startManagerWith(restCfg *rest.Config, adjust func(*Options, *ctrl.Options)) {
+	mgrOpts := ctrl.Options{
 		Scheme:  testScheme,
 		Metrics: metricsserver.Options{BindAddress: "0"},
 		Client: client.Options{Cache: &client.CacheOptions{
@@ -107,8 +110,7 @@ func startManager() {
 		HealthProbeBindAddress: "0",
 		Cache:                  cache.Options{DefaultTransform: CacheTransform()},
 		Controller:             config.Controller{UsePriorityQueue: &usePriorityQueue},
-	})
-	Expect(err).NotTo(HaveOccurred())
+	}
 	opts := DefaultOptions()
 	opts.BatchWindow = 5 * time.Millisecond
 	opts.DestinationResync = 2 * time.Second
@@ -117,6 +119,11 @@ func startManager() {
 	opts.SyncEvents = true
 	// The emulator and the specs' own servers listen on plain-http 127.0.0.1.
 	opts.AllowedLoginHosts = "http://127.0.0.1"
+	if adjust != nil {
+		adjust(&opts, &mgrOpts)
+	}
+	mgr, err := ctrl.NewManager(restCfg, mgrOpts)
+	Expect(err).NotTo(HaveOccurred())
 	Expect(SetupWithManager(mgr, opts)).To(Succeed())
 
 	var ctx context.Context
