@@ -1,10 +1,13 @@
 package controllers
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -46,6 +49,26 @@ var (
 
 var usePriorityQueue = false
 
+// suiteLog keeps everything the managers of the suite log.
+var suiteLog = &syncBuffer{}
+
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
 const (
 	emuUsername = "integration@example.com"
 	emuPassword = "correct-horse"
@@ -60,7 +83,8 @@ func TestControllers(t *testing.T) {
 }
 
 var _ = BeforeSuite(func() {
-	logf.SetLogger(zap.New(zap.WriteTo(GinkgoWriter), zap.UseDevMode(true)))
+	// Specs that check what reaches the log read suiteLog.
+	logf.SetLogger(zap.New(zap.WriteTo(io.MultiWriter(GinkgoWriter, suiteLog)), zap.UseDevMode(true)))
 	suiteCtx, stopSuite = context.WithCancel(context.Background())
 
 	Expect(clientgoscheme.AddToScheme(testScheme)).To(Succeed())
