@@ -28,7 +28,7 @@ func echoOrg() *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		decoded, _ := url.QueryUnescape(string(body))
-		echo := string(body) + " " + decoded + " " + r.Header.Get("Authorization")
+		echo := r.Header.Get("Authorization") + " " + string(body) + " " + decoded
 		quoted, _ := json.Marshal(echo)
 		title := "<title>" + strings.Repeat("y", 90) + html.EscapeString(echo) + "</title>"
 		switch {
@@ -38,7 +38,9 @@ func echoOrg() *httptest.Server {
 		case strings.HasPrefix(r.URL.Path, "/services/oauth2/"):
 			fmt.Fprintf(w, `{"access_token":%q,"instance_url":"http://%s"}`, echoSession, r.Host)
 		case strings.Contains(r.URL.Path, "/composite"):
-			fmt.Fprintf(w, `{"compositeResponse":[{"httpStatusCode":400,"referenceId":"r0","body":[{"errorCode":"INVALID_FIELD","message":%s}]}]}`, quoted)
+			// A gateway page: its title, cut to length, carries part of the bearer token.
+			w.WriteHeader(502)
+			fmt.Fprintf(w, `<html><head>%s</head></html>`, title)
 		default:
 			w.WriteHeader(400)
 			fmt.Fprintf(w, `[{"errorCode":"INVALID_FIELD","message":%s,"fields":[%s]}] %s`, quoted, quoted, title)
