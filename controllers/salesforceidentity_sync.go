@@ -756,8 +756,8 @@ func (s *identitySync) resolvePending(ctx context.Context, i int, t mapping.Targ
 	incomplete := func(detail string) error {
 		return &syncFailure{outcome: outcome{reason: sfv1.ReasonCreateIncomplete, stalled: true,
 			message: fmt.Sprintf("A create of %s for externalId[%d] was sent at %s but its outcome was never recorded, and %s. "+
-				"Check Salesforce: to adopt a record give it this identity's externalId value there and remove the \"pending\" entry from the %s annotation; to create it anew remove only that entry",
-				p.Type, i, p.Since.UTC().Format(time.RFC3339), detail, sfv1.AnnotationState)}}
+				"Check Salesforce: to adopt a record set its ID as spec.externalId[%d].id (the annotation does not accept IDs); to create it anew remove the \"pending\" entry from the %s annotation",
+				p.Type, i, p.Since.UTC().Format(time.RFC3339), detail, i, sfv1.AnnotationState)}}
 	}
 	// A minute of margin for the difference between our clock and Salesforce's.
 	match := p.Match
