@@ -162,13 +162,13 @@ func metricsOptions(addr string, secure bool) metricsserver.Options {
 	return o
 }
 
-// stateKey loads the state-signing key from the manager's namespace: POD_NAMESPACE, the
-// leader-election namespace, or the service account's. Without any (a local run outside a
+// stateKey loads the state-signing key from the manager's namespace: the leader-election
+// namespace, POD_NAMESPACE, or the service account's. Without any (a local run outside a
 // cluster) the key is random and lasts as long as the process.
 func stateKey(restConfig *rest.Config, leaderElectNamespace, secretName string) ([]byte, error) {
-	ns := os.Getenv("POD_NAMESPACE")
+	ns := leaderElectNamespace
 	if ns == "" {
-		ns = leaderElectNamespace
+		ns = os.Getenv("POD_NAMESPACE")
 	}
 	if ns == "" {
 		if raw, err := os.ReadFile("/var/run/secrets/kubernetes.io/serviceaccount/namespace"); err == nil {

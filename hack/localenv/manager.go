@@ -50,7 +50,9 @@ func StartManager(ctx context.Context, bin, dir string, opts ManagerOptions) (*M
 		"--metrics-bind-address":      metricsAddr,
 		"--health-probe-bind-address": probeAddr,
 	})
-	proc, err := StartProcess("manager", bin, args, []string{"KUBECONFIG=" + opts.Kubeconfig},
+	// The state-signing key Secret goes to "default" unless the args name the manager's
+	// namespace (--leader-election-namespace), so restarts keep trusting what was written.
+	proc, err := StartProcess("manager", bin, args, []string{"KUBECONFIG=" + opts.Kubeconfig, "POD_NAMESPACE=default"},
 		filepath.Join(dir, "manager.log"), opts.Also)
 	if err != nil {
 		return nil, err
