@@ -63,18 +63,24 @@ func (c *Client) bodyCap(op string, status int) int64 {
 	}
 }
 
-// readCapped reads at most limit bytes and reports a body that is longer. It reads in fixed
-// chunks and joins them once at the end: no doubling buffer, and a body past the cap costs at
-// most the cap before it is dropped. A lying Content-Length reserves nothing.
+// readCapped reads at most limit bytes and reports a body that is longer. It reads in chunks
+// and joins them once at the end: no doubling buffer that leaves its old copies behind, and a
+// body past the cap costs at most the cap before it is dropped.
 func readCapped(resp *http.Response, limit int64, op string) ([]byte, error) {
 	if resp.ContentLength > limit {
 		return nil, tooLarge(resp.StatusCode, op, limit)
 	}
-	const chunkSize = 256 << 10
+	// Small answers, the common case, cost one small buffer: chunks start at the announced
+	// length (or 8 KiB) and double up to 1 MiB.
+	size := int64(8 << 10)
+	if n := resp.ContentLength; n >= 0 && n < limit {
+		size = n + 1 // one byte more shows a body longer than announced
+	}
 	var chunks [][]byte
 	var total int64
 	for {
-		chunk := make([]byte, chunkSize)
+		chunk := make([]byte, size)
+		size = min(2*size, 1<<20)
 		n, err := io.ReadFull(resp.Body, chunk)
 		if n > 0 {
 			chunks = append(chunks, chunk[:n])
