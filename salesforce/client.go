@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"time"
 
 	"golang.org/x/sync/singleflight"
 )
@@ -23,6 +24,7 @@ type Client struct {
 	hosts      *HostPolicy
 	maxData    int64
 	calls      *CallLimit
+	loginWait  time.Duration
 
 	logins singleflight.Group
 
@@ -77,6 +79,10 @@ func New(cfg Config) (*Client, error) {
 		hosts:      hosts,
 		maxData:    cfg.MaxDataBytes,
 		calls:      cfg.Calls,
+		loginWait:  cfg.LoginWait,
+	}
+	if c.loginWait <= 0 {
+		c.loginWait = DefaultLoginWait
 	}
 	if c.maxData <= 0 {
 		c.maxData = DefaultMaxDataBytes

@@ -58,11 +58,17 @@ type Config struct {
 	// MaxDataBytes caps a data answer; default DefaultMaxDataBytes. Logins and errors have
 	// their own, smaller caps.
 	MaxDataBytes int64
+	// LoginWait is how long a call that needs a session waits for a login under way before
+	// it fails with CodeLoginInProgress; default DefaultLoginWait. Login waits to the end.
+	LoginWait time.Duration
 	// Calls, when set, bounds the exchanges in flight across all clients sharing it.
 	Calls *CallLimit
 }
 
 var apiVersionPattern = regexp.MustCompile(`^[1-9][0-9]{1,2}\.0$`)
+
+// DefaultLoginWait is Config.LoginWait's default: a healthy login takes well under a second.
+const DefaultLoginWait = 10 * time.Second
 
 // defaultTimeout bounds one HTTP exchange. It is longer than a typical call
 // because a Composite request carrying 1,000 records can run for a while.
