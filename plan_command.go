@@ -20,6 +20,7 @@ import (
 
 	sfv1 "github.com/destinations/salesforce-controller/api/v1alpha1"
 	"github.com/destinations/salesforce-controller/controllers"
+	"github.com/destinations/salesforce-controller/salesforce"
 )
 
 // runPlan is `salesforce-controller plan -f DIR --destination NAME`: Terraform's plan for
@@ -34,6 +35,7 @@ func runPlan(args []string, stdout, stderr io.Writer) int {
 	namespace := fset.String("namespace", "default", "Namespace of the destination and of manifests that name none.")
 	timeout := fset.Duration("timeout", 5*time.Minute, "Time allowed for the whole plan.")
 	kubeconfig := fset.String("kubeconfig", "", "Path to a kubeconfig; default $KUBECONFIG, in-cluster, then ~/.kube/config.")
+	allowedHosts := fset.String("allowed-login-hosts", salesforce.DefaultAllowedLoginHosts, "Hosts the destination's Secret may be sent to, as the manager's flag of the same name.")
 	if err := fset.Parse(args); err != nil {
 		return 2
 	}
@@ -43,6 +45,11 @@ func runPlan(args []string, stdout, stderr io.Writer) int {
 	}
 	if *dir == "" || *dest == "" {
 		fmt.Fprintln(stderr, "plan: -f DIR and --destination NAME are required")
+		return 2
+	}
+	hosts, err := salesforce.ParseHostPolicy(*allowedHosts)
+	if err != nil {
+		fmt.Fprintf(stderr, "plan: --allowed-login-hosts: %v\n", err)
 		return 2
 	}
 	ids, err := readIdentities(*dir, *namespace, *dest)
@@ -62,12 +69,12 @@ func runPlan(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
-	return planWith(ctx, c, client.ObjectKey{Namespace: *namespace, Name: *dest}, ids, stdout, stderr)
+	return planWith(ctx, c, client.ObjectKey{Namespace: *namespace, Name: *dest}, hosts, ids, stdout, stderr)
 }
 
 // planWith logs in through the destination and prints the plan of the identities.
-func planWith(ctx context.Context, c client.Reader, dest client.ObjectKey, ids []sfv1.SalesforceIdentity, stdout, stderr io.Writer) int {
-	sf, d, err := controllers.LoginDestination(ctx, c, dest, time.Minute)
+func planWith(ctx context.Context, c client.Reader, dest client.ObjectKey, hosts *salesforce.HostPolicy, ids []sfv1.SalesforceIdentity, stdout, stderr io.Writer) int {
+	sf, d, err := controllers.LoginDestination(ctx, c, dest, hosts, time.Minute)
 	if err != nil {
 		fmt.Fprintf(stderr, "plan: %v\n", err)
 		return 2

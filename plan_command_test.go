@@ -15,6 +15,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 
 	sfv1 "github.com/destinations/salesforce-controller/api/v1alpha1"
+	"github.com/destinations/salesforce-controller/salesforce"
 	"github.com/destinations/salesforce-controller/salesforce/emulator"
 )
 
@@ -39,7 +40,11 @@ func planAgainstEmulator(t *testing.T, dir string, seed func(*emulator.Emulator)
 		t.Fatal(err)
 	}
 	var out, errOut bytes.Buffer
-	code := planWith(context.Background(), c, client.ObjectKey{Namespace: "crm", Name: "prod"}, ids, &out, &errOut)
+	loopback, err := salesforce.ParseHostPolicy("http://127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := planWith(context.Background(), c, client.ObjectKey{Namespace: "crm", Name: "prod"}, loopback, ids, &out, &errOut)
 	for _, r := range emu.Requests() {
 		// Reads are GETs, the login, and SObject Collections' retrieve (a POST to
 		// /composite/sobjects/{SObject}); anything else would be a write.
@@ -142,5 +147,26 @@ metadata: {name: creds}
 	}
 	if strings.Join(names, ",") != "mine,json" {
 		t.Errorf("read %v, want [mine json]", names)
+	}
+}
+
+// The plan command sends a destination's Secret only where the manager would: a loginURL
+// outside the allowed hosts gets nothing, and the command says why.
+func TestPlanSendsNothingToAHostOutsideThePolicy(t *testing.T) {
+	emu := emulator.New(emulator.Options{Username: "u@example.com", Password: "pw", SecurityToken: "tok"})
+	srv := httptest.NewServer(emu)
+	defer srv.Close()
+	dest := &sfv1.SalesforceDestination{ObjectMeta: metav1.ObjectMeta{Namespace: "crm", Name: "prod"},
+		Spec: sfv1.SalesforceDestinationSpec{CredentialsSecretRef: sfv1.SecretReference{Name: "creds"}, LoginURL: srv.URL}}
+	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "crm", Name: "creds"},
+		Data: map[string][]byte{"username": []byte("u@example.com"), "password": []byte("pw"), "securityToken": []byte("tok")}}
+	c := fake.NewClientBuilder().WithScheme(scheme).WithObjects(dest, secret).Build()
+	var out, errOut bytes.Buffer
+	code := planWith(context.Background(), c, client.ObjectKey{Namespace: "crm", Name: "prod"}, salesforce.DefaultHostPolicy(), nil, &out, &errOut)
+	if code != 2 || !strings.Contains(errOut.String(), "allowed-login-hosts") {
+		t.Errorf("exit %d, stderr %q: want 2 naming --allowed-login-hosts", code, errOut.String())
+	}
+	if reqs := emu.Requests(); len(reqs) != 0 {
+		t.Errorf("%d requests reached a host outside the policy: %+v", len(reqs), reqs)
 	}
 }

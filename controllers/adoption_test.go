@@ -44,7 +44,11 @@ func TestFoundLostCreateIsRecordedBeforeItIsUpdated(t *testing.T) {
 	emu := emulator.New(emulator.Options{Username: "u@example.com", Password: "pw", SecurityToken: "tok"})
 	srv := httptest.NewServer(emu)
 	defer srv.Close()
-	sf, err := salesforce.New(salesforce.Config{LoginURL: srv.URL,
+	hosts, err := salesforce.ParseHostPolicy("http://127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sf, err := salesforce.New(salesforce.Config{LoginURL: srv.URL, AllowedHosts: hosts,
 		Credentials: salesforce.Credentials{Username: "u@example.com", Password: "pw", SecurityToken: "tok"}})
 	if err != nil {
 		t.Fatal(err)

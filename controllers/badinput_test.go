@@ -226,7 +226,7 @@ var _ = Describe("Bad input", func() {
 		}),
 		Entry("about 1 MiB of traits", func(ns string) badIdentity {
 			return badIdentity{traits: map[string]any{"email": email(ns, "big"), "lastName": "Big", "description": strings.Repeat("x", 1<<20-4096)},
-				reason: sfv1.ReasonInvalidTraits, message: []string{"Lead.Description", "32000"}}
+				reason: sfv1.ReasonTraitsTooLarge, message: []string{"128 KiB"}}
 		}),
 		Entry("a custom trait with an object value", func(ns string) badIdentity {
 			return badIdentity{traits: map[string]any{"email": email(ns, "obj"), "preferences": map[string]any{"colour": "red"}},

@@ -143,8 +143,9 @@ func manifestRecords(targets []observedTarget, got []salesforce.Record) ([]sfv1.
 }
 
 // LoginDestination reads a destination and its Secret and logs in to its org as the
-// destination reconciler does, for commands that read the org outside the manager.
-func LoginDestination(ctx context.Context, c client.Reader, key client.ObjectKey, timeout time.Duration) (*salesforce.Client, *sfv1.SalesforceDestination, error) {
+// destination reconciler does, for commands that read the org outside the manager. Like the
+// manager, it sends the Secret only to hosts the policy allows.
+func LoginDestination(ctx context.Context, c client.Reader, key client.ObjectKey, hosts *salesforce.HostPolicy, timeout time.Duration) (*salesforce.Client, *sfv1.SalesforceDestination, error) {
 	dest := &sfv1.SalesforceDestination{}
 	if err := c.Get(ctx, key, dest); err != nil {
 		return nil, nil, fmt.Errorf("SalesforceDestination %s: %w", key, err)
@@ -161,7 +162,7 @@ func LoginDestination(ctx context.Context, c client.Reader, key client.ObjectKey
 		return nil, nil, fmt.Errorf("SalesforceDestination %s: %w", key, err)
 	}
 	sf, err := salesforce.New(salesforce.Config{LoginURL: salesforce.LoginURL(dest.Spec.Sandbox, dest.Spec.LoginURL),
-		APIVersion: dest.Spec.APIVersion, Credentials: creds, HTTPClient: httpClient(timeout)})
+		APIVersion: dest.Spec.APIVersion, Credentials: creds, HTTPClient: httpClient(timeout), AllowedHosts: hosts})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,9 +1,9 @@
 package controllers
 
 import (
-	"errors"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -31,6 +31,8 @@ type metrics struct {
 	destReady  *prometheus.GaugeVec
 	budget     *prometheus.GaugeVec
 	driftFixes *prometheus.CounterVec
+	// observers holds each destination's latest call observer (types.NamespacedName keys).
+	observers sync.Map
 }
 
 // loginFlowSeries are salesforce_destination_login_flow, one series per destination naming
@@ -143,29 +145,25 @@ func (m *metrics) observeBatch(kind string, records int) {
 
 // observer returns the hook a destination's client reports every HTTP exchange to.
 func (m *metrics) observer(dest types.NamespacedName) salesforce.Observer {
-	return &callObserver{m: m, dest: dest.String()}
+	o := &callObserver{m: m, dest: dest.String()}
+	m.observers.Store(dest, o)
+	return o
 }
 
 type callObserver struct {
 	m    *metrics
 	dest string
+	// gone is set when the destination is deleted, so a call still in flight cannot bring
+	// its series back.
+	gone atomic.Bool
 }
 
 func (o *callObserver) ObserveRequest(operation string, statusCode int, err error, elapsed time.Duration) {
+	if o.gone.Load() {
+		return
+	}
 	o.m.calls.WithLabelValues(o.dest, operation, callOutcome(statusCode, err)).Inc()
 	o.m.callDuration.WithLabelValues(operation).Observe(elapsed.Seconds())
-}
-
-func callOutcome(statusCode int, err error) string {
-	var sfErr *salesforce.Error
-	switch {
-	case statusCode == 0 && err != nil:
-		return "network_error"
-	case errors.As(err, &sfErr) && sfErr.Code != "":
-		return sfErr.Code
-	default:
-		return strconv.Itoa(statusCode)
-	}
 }
 
 func (m *metrics) setAPIUsage(dest types.NamespacedName, used, max int) {
@@ -191,9 +189,14 @@ func (m *metrics) observeDriftCorrection(dest types.NamespacedName) {
 	m.driftFixes.WithLabelValues(dest.String()).Inc()
 }
 
+// forgetDestination removes every series of a deleted destination.
 func (m *metrics) forgetDestination(dest types.NamespacedName) {
 	m.usageRatio.DeleteLabelValues(dest.String())
 	m.usageUsed.DeleteLabelValues(dest.String())
+	if o, ok := m.observers.LoadAndDelete(dest); ok {
+		o.(*callObserver).gone.Store(true)
+	}
+	m.calls.DeletePartialMatch(prometheus.Labels{"destination": dest.String()})
 	m.destReady.DeleteLabelValues(dest.String())
 	m.budget.DeleteLabelValues(dest.String())
 	m.driftFixes.DeleteLabelValues(dest.String())

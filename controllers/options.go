@@ -3,7 +3,13 @@ package controllers
 import (
 	"flag"
 	"time"
+
+	"github.com/destinations/salesforce-controller/salesforce"
 )
+
+// defaultDriftReads bounds the drift reads under way: enough for every identity of a large org
+// to join one batch, small enough that a burst cannot start unbounded goroutines.
+const defaultDriftReads = 20000
 
 // Options tune the reconcilers. Their defaults suit an org of tens of thousands of identities.
 type Options struct {
@@ -27,6 +33,26 @@ type Options struct {
 	// DestinationResync is how often a healthy destination refreshes its status.
 	DestinationResync time.Duration
 
+	// AllowedLoginHosts lists the hosts (salesforce.HostPolicy patterns) that may receive a
+	// destination's credentials and sessions. Default salesforce.DefaultAllowedLoginHosts.
+	AllowedLoginHosts string
+
+	// MaxSalesforceCalls bounds the Salesforce exchanges in flight across all destinations,
+	// and with them the response bytes the manager holds at once.
+	MaxSalesforceCalls int
+
+	// WatchNamespaces, comma-separated, limits the manager to those namespaces: it watches and
+	// reads nothing elsewhere, so its Secret access can come from Roles in them. Empty: all.
+	WatchNamespaces string
+
+	// MaxDriftReads bounds the drift reads under way at once, across all destinations.
+	MaxDriftReads int
+
+	// StateKey signs what the state annotation says about records (statesign.go). main.go
+	// reads it from a Secret in the manager's namespace. Empty: the key already installed in
+	// this process, or a random one that lasts until the process ends.
+	StateKey []byte
+
 	// skipNameValidation lets tests start a second manager in one process.
 	skipNameValidation bool
 }
@@ -39,6 +65,9 @@ func DefaultOptions() Options {
 		BatchWindow:             20 * time.Millisecond,
 		SalesforceTimeout:       30 * time.Second,
 		DestinationResync:       5 * time.Minute,
+		AllowedLoginHosts:       salesforce.DefaultAllowedLoginHosts,
+		MaxSalesforceCalls:      64,
+		MaxDriftReads:           defaultDriftReads,
 	}
 }
 
@@ -50,6 +79,10 @@ func (o *Options) BindFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&o.BatchWindow, "batch-window", d.BatchWindow, "How long a Salesforce batch waits for more entries after its latest one (a steady stream keeps it open up to 5s).")
 	fs.BoolVar(&o.SyncEvents, "sync-events", d.SyncEvents, "Record a Normal event for every Salesforce record created or updated (status.records says it either way).")
 	fs.DurationVar(&o.SalesforceTimeout, "salesforce-timeout", d.SalesforceTimeout, "Timeout of one Salesforce HTTP exchange.")
+	fs.StringVar(&o.AllowedLoginHosts, "allowed-login-hosts", d.AllowedLoginHosts, "Comma-separated hosts that may receive credentials and sessions: host names, *.domain wildcards, and http://host for a plain-http loopback host (tests and local runs only).")
+	fs.IntVar(&o.MaxSalesforceCalls, "max-salesforce-calls", d.MaxSalesforceCalls, "Salesforce HTTP exchanges in flight at once, across all destinations.")
+	fs.IntVar(&o.MaxDriftReads, "max-drift-reads", d.MaxDriftReads, "Drift read-backs under way at once, across all destinations; they coalesce into batch calls.")
+	fs.StringVar(&o.WatchNamespaces, "watch-namespaces", d.WatchNamespaces, "Comma-separated namespaces to manage; the manager then needs access to Secrets only in them (config/namespaced). Empty: all namespaces.")
 	fs.DurationVar(&o.DestinationResync, "destination-resync", d.DestinationResync, "How often a healthy destination refreshes its status.")
 }
 
@@ -63,6 +96,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.SalesforceTimeout <= 0 {
 		o.SalesforceTimeout = d.SalesforceTimeout
+	}
+	if o.MaxSalesforceCalls <= 0 {
+		o.MaxSalesforceCalls = d.MaxSalesforceCalls
+	}
+	if o.AllowedLoginHosts == "" {
+		o.AllowedLoginHosts = d.AllowedLoginHosts
 	}
 	if o.DestinationResync <= 0 {
 		o.DestinationResync = d.DestinationResync

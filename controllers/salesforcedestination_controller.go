@@ -37,6 +37,10 @@ type DestinationReconciler struct {
 	newClient func(salesforce.Config) (*salesforce.Client, error)
 	// identities counts each destination's identities.
 	identities *identityindex.Index
+	// hosts may receive credentials and sessions (--allowed-login-hosts).
+	hosts *salesforce.HostPolicy
+	// calls bounds the exchanges in flight across all destinations (--max-salesforce-calls).
+	calls *salesforce.CallLimit
 	// warnings remembers which destinations were warned of a deprecated login flow.
 	warnings flowWarnings
 	// refused holds, per destination, the refusedLogin of an org that no longer offers the
@@ -52,11 +56,13 @@ type refusedLogin struct {
 
 // newDestinationReconciler wires the destination reconciler. It logs destinations in and
 // keeps their connections for the identity reconciler.
-func newDestinationReconciler(mgr ctrl.Manager, opts Options, conns *connections, m *metrics, identities *identityindex.Index) *DestinationReconciler {
+func newDestinationReconciler(mgr ctrl.Manager, opts Options, conns *connections, m *metrics, identities *identityindex.Index,
+	hosts *salesforce.HostPolicy) *DestinationReconciler {
 	return &DestinationReconciler{
 		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(),
 		Recorder: mgr.GetEventRecorder("salesforce-destination"), Options: opts,
 		connections: conns, metrics: m, newClient: salesforce.New, identities: identities,
+		hosts: hosts, calls: salesforce.NewCallLimit(opts.MaxSalesforceCalls),
 	}
 }
 
@@ -137,6 +143,10 @@ func (r *DestinationReconciler) connect(ctx context.Context, dest *sfv1.Salesfor
 		return outcome{reason: sfv1.ReasonInsecureLoginURL, stalled: true,
 			message: fmt.Sprintf("loginURL %q uses plain http to a host that is not loopback; use https", dest.Spec.LoginURL)}, ctrl.Result{}, nil
 	}
+	if o, refused := r.loginHostRefused(dest); refused {
+		r.connections.drop(key)
+		return o, ctrl.Result{}, nil
+	}
 	secret := &corev1.Secret{}
 	secretKey := types.NamespacedName{Namespace: dest.Namespace, Name: dest.Spec.CredentialsSecretRef.Name}
 	if err := r.APIReader.Get(ctx, secretKey, secret); err != nil {
@@ -190,11 +200,13 @@ func (r *DestinationReconciler) connect(ctx context.Context, dest *sfv1.Salesfor
 func (r *DestinationReconciler) login(ctx context.Context, dest *sfv1.SalesforceDestination, creds salesforce.Credentials, fingerprint string) (*connection, error) {
 	key := client.ObjectKeyFromObject(dest)
 	sf, err := r.newClient(salesforce.Config{
-		LoginURL:    salesforce.LoginURL(dest.Spec.Sandbox, dest.Spec.LoginURL),
-		APIVersion:  dest.Spec.APIVersion,
-		Credentials: creds,
-		HTTPClient:  httpClient(r.Options.SalesforceTimeout),
-		Observer:    r.metrics.observer(key),
+		LoginURL:     salesforce.LoginURL(dest.Spec.Sandbox, dest.Spec.LoginURL),
+		APIVersion:   dest.Spec.APIVersion,
+		Credentials:  creds,
+		HTTPClient:   httpClient(r.Options.SalesforceTimeout),
+		Observer:     r.metrics.observer(key),
+		AllowedHosts: r.hosts,
+		Calls:        r.calls,
 	})
 	if err != nil {
 		return nil, err
@@ -217,6 +229,9 @@ func (r *DestinationReconciler) login(ctx context.Context, dest *sfv1.Salesforce
 func (r *DestinationReconciler) loginFailed(dest *sfv1.SalesforceDestination, fingerprint string, err error) (outcome, ctrl.Result, error) {
 	key := client.ObjectKeyFromObject(dest)
 	r.connections.drop(key)
+	if salesforce.IsHostNotAllowed(err) {
+		return outcome{reason: sfv1.ReasonLoginHostNotAllowed, stalled: true, message: err.Error()}, ctrl.Result{}, nil
+	}
 	if salesforce.IsLoginRetired(err) {
 		// An HTTP 500 that no retry can fix: only another flow can, so this waits for the
 		// Secret or the spec to change, without a requeue.

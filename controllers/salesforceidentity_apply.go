@@ -180,6 +180,9 @@ func (s *identitySync) syncTarget(ctx context.Context, i int, t mapping.Target) 
 			return err
 		}
 		s.state.set(managedRecord{Key: key, Type: t.SObject, ID: t.ID})
+		// A record the spec names is the user's, even one this identity once created: no
+		// deletion policy ever deletes it.
+		s.state.find(key).Created = false
 		s.done[key] = op
 		return nil
 	}
@@ -289,8 +292,8 @@ func (s *identitySync) resolvePending(ctx context.Context, i int, t mapping.Targ
 	incomplete := func(detail string) error {
 		return &syncFailure{outcome: outcome{reason: sfv1.ReasonCreateIncomplete, stalled: true,
 			message: fmt.Sprintf("A create of %s for externalId[%d] was sent at %s but its outcome was never recorded, and %s. "+
-				"Check Salesforce: to adopt the record put its ID in the %s annotation; to create it anew remove the \"pending\" entry from that annotation",
-				p.Type, i, p.Since.UTC().Format(time.RFC3339), detail, sfv1.AnnotationState)}}
+				"Check Salesforce: to adopt a record set its ID as spec.externalId[%d].id (the annotation does not accept IDs); to create it anew remove the \"pending\" entry from the %s annotation",
+				p.Type, i, p.Since.UTC().Format(time.RFC3339), detail, i, sfv1.AnnotationState)}}
 	}
 	match := p.Match
 	if len(match) == 0 {

@@ -57,6 +57,7 @@ func newIdentityReconciler(mgr ctrl.Manager, opts Options, conns *connections, m
 		// A read waits for its batch, a login and the call itself.
 		drift: driftreads.New(2*opts.SalesforceTimeout+time.Minute, time.Now),
 	}
+	r.drift.LimitTo(opts.MaxDriftReads)
 	r.leads = leadguard.New(mgr.GetClient(), r.pendingGrace(), time.Now)
 	return r
 }
@@ -92,6 +93,10 @@ func (r *IdentityReconciler) Reconcile(ctx context.Context, req ctrl.Request) (r
 		return ctrl.Result{}, nil
 	}
 	clearSuspended(&obj.Status.Conditions)
+	if o, tooLarge := traitsTooLarge(obj); tooLarge {
+		applyConditions(&obj.Status.Conditions, obj.Generation, o)
+		return ctrl.Result{}, nil
+	}
 	if err := r.ensureFinalizer(ctx, obj, base); err != nil {
 		return ctrl.Result{}, err
 	}

@@ -3,6 +3,7 @@ package controllers
 import (
 	"encoding/json"
 	"fmt"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -300,7 +301,10 @@ var _ = Describe("SalesforceIdentity, externalId targets", func() {
 			Expect(k8sClient.Get(suiteCtx, nsName(ns, "pending"), obj)).To(Succeed())
 			base := obj.DeepCopy()
 			since := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
-			obj.Annotations[sfv1.AnnotationState] = `{"pending":{"key":"externalId/0","type":"Account","since":"` + since + `"}}`
+			// The manager's own marker, signed as it signs its writes.
+			sinceTime, err := time.Parse(time.RFC3339, since)
+			Expect(err).NotTo(HaveOccurred())
+			storeState(obj, syncState{Pending: &pendingCreate{Key: "externalId/0", Type: "Account", Since: metav1.NewTime(sinceTime)}})
 			// A new generation, so waiting for its Ready condition waits for the controller.
 			obj.Spec.Traits = rawJSON(map[string]any{"Name": name, "Description": "after restart"})
 			Expect(k8sClient.Patch(suiteCtx, obj, client.MergeFrom(base))).To(Succeed())
@@ -373,13 +377,15 @@ var _ = Describe("SalesforceIdentity state survives restarts", func() {
 var _ = Describe("SalesforceIdentity drift", func() {
 	It("re-applies fields someone changed in Salesforce and says which", func() {
 		ns := newNamespace()
-		readyDestination(ns, "prod", withDriftInterval("1s"))
+		// The shortest interval admission allows; the check is brought forward below.
+		readyDestination(ns, "prod", withDriftInterval("1m"))
 		email := uniqueEmail(ns, "drift")
 		createIdentity(ns, "drift", alexKeener(email))
 		obj := waitIdentity(ns, "drift", sfv1.ReasonSynced)
 		leadID := obj.Status.Records[0].ID
 
 		Expect(emu.SetFields("Lead", leadID, map[string]any{"Title": "Changed in the UI", "City": "Paris"})).To(Succeed())
+		backdateDriftCheck(ns, "drift")
 		Eventually(func() any { l, _ := emu.Record("Lead", leadID); return l["Title"] }).Should(Equal("Mr."))
 		l, _ := emu.Record("Lead", leadID)
 		Expect(l).To(HaveKeyWithValue("City", "New Orleans"))
@@ -438,4 +444,23 @@ func stateOf(obj *sfv1.SalesforceIdentity) syncState {
 	var st syncState
 	Expect(json.Unmarshal([]byte(obj.Annotations[sfv1.AnnotationState]), &st)).To(Succeed())
 	return st
+}
+
+// backdateDriftCheck moves the identity's last drift check two hours back, so the next one is
+// due now whatever the interval.
+func backdateDriftCheck(ns, name string) {
+	obj := &sfv1.SalesforceIdentity{}
+	Expect(k8sClient.Get(suiteCtx, nsName(ns, name), obj)).To(Succeed())
+	var st map[string]any
+	Expect(json.Unmarshal([]byte(obj.Annotations[sfv1.AnnotationState]), &st)).To(Succeed())
+	st["checkedAt"] = time.Now().Add(-2 * time.Hour).UTC().Format(time.RFC3339)
+	raw, err := json.Marshal(st)
+	Expect(err).NotTo(HaveOccurred())
+	past := metav1.NewTime(time.Now().Add(-2 * time.Hour))
+	base := obj.DeepCopy()
+	obj.Status.LastDriftCheckTime = &past
+	Expect(k8sClient.Status().Patch(suiteCtx, obj, client.MergeFrom(base))).To(Succeed())
+	base = obj.DeepCopy()
+	obj.Annotations[sfv1.AnnotationState] = string(raw)
+	Expect(k8sClient.Patch(suiteCtx, obj, client.MergeFrom(base))).To(Succeed())
 }

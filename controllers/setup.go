@@ -16,6 +16,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/controller-runtime/pkg/source"
@@ -35,6 +36,11 @@ const indexDestinationSecret = "spec.credentialsSecretRef.name"
 // logged-in Salesforce clients.
 func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 	opts = opts.withDefaults()
+	hosts, err := salesforce.ParseHostPolicy(opts.AllowedLoginHosts)
+	if err != nil {
+		return err
+	}
+	signer.install(opts.StateKey)
 	ctx := context.Background()
 	idx := mgr.GetFieldIndexer()
 	if err := idx.IndexField(ctx, &sfv1.SalesforceDestination{}, indexDestinationSecret, func(o client.Object) []string {
@@ -49,13 +55,17 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 		return err
 	}
 	identities := newIdentityIndex(identityindex.ListWatch(watcher))
-	if err := mgr.Add(identities); err != nil {
+	var indexFeed manager.Runnable = identities
+	if namespaces := ParseNamespaces(opts.WatchNamespaces); len(namespaces) > 0 {
+		indexFeed = identities.Namespaced(watcher, namespaces)
+	}
+	if err := mgr.Add(indexFeed); err != nil {
 		return err
 	}
 	conns := newConnections()
 	m := newMetrics()
 	m.countIdentities(identities)
-	dr := newDestinationReconciler(mgr, opts, conns, m, identities)
+	dr := newDestinationReconciler(mgr, opts, conns, m, identities, hosts)
 	ir := newIdentityReconciler(mgr, opts, conns, m, identities)
 	if err := mgr.Add(ir.leads); err != nil {
 		return err

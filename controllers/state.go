@@ -56,6 +56,9 @@ type managedRecord struct {
 	// Fields are the fields the last write sent to the record: the ones the identity
 	// manages, so that a field leaving the plan can be cleared (removedFields: Clear).
 	Fields []string `json:"fields,omitempty"`
+	// Sig is the manager's signature of the claim (statesign.go): an ID someone wrote into
+	// the annotation is not one the identity created or found.
+	Sig string `json:"sig,omitempty"`
 }
 
 type pendingCreate struct {
@@ -69,6 +72,7 @@ type pendingCreate struct {
 	// waited for a slot before it was sent, so the time to wait for it to land counts from
 	// here, not from Since.
 	Unanswered *metav1.Time `json:"unanswered,omitempty"`
+	Sig        string       `json:"sig,omitempty"`
 }
 
 func loadState(obj *sfv1.SalesforceIdentity) (syncState, error) {
@@ -80,10 +84,19 @@ func loadState(obj *sfv1.SalesforceIdentity) (syncState, error) {
 	if err := json.Unmarshal([]byte(raw), &st); err != nil {
 		return syncState{}, fmt.Errorf("annotation %s is not valid JSON: %w", sfv1.AnnotationState, err)
 	}
+	// Records and a pending create the manager did not sign are forgotten: the identity finds
+	// its records again by its own lookup, and deletes only what it signed as created.
+	verifyState(obj.UID, &st)
 	return st, nil
 }
 
 func storeState(obj *sfv1.SalesforceIdentity, st syncState) {
+	st.Records = append([]managedRecord(nil), st.Records...)
+	if st.Pending != nil {
+		p := *st.Pending
+		st.Pending = &p
+	}
+	signState(obj.UID, &st)
 	raw, _ := json.Marshal(st) // plain structs of strings: cannot fail
 	if obj.Annotations == nil {
 		obj.Annotations = map[string]string{}

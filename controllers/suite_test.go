@@ -1,10 +1,13 @@
 package controllers
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -46,6 +49,26 @@ var (
 
 var usePriorityQueue = false
 
+// suiteLog keeps everything the managers of the suite log.
+var suiteLog = &syncBuffer{}
+
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
 const (
 	emuUsername = "integration@example.com"
 	emuPassword = "correct-horse"
@@ -60,7 +83,8 @@ func TestControllers(t *testing.T) {
 }
 
 var _ = BeforeSuite(func() {
-	logf.SetLogger(zap.New(zap.WriteTo(GinkgoWriter), zap.UseDevMode(true)))
+	// Specs that check what reaches the log read suiteLog.
+	logf.SetLogger(zap.New(zap.WriteTo(io.MultiWriter(GinkgoWriter, suiteLog)), zap.UseDevMode(true)))
 	suiteCtx, stopSuite = context.WithCancel(context.Background())
 
 	Expect(clientgoscheme.AddToScheme(testScheme)).To(Succeed())
@@ -99,7 +123,16 @@ var _ = AfterSuite(func() {
 // startManager runs the manager as main.go does; restart specs stop and start it again, some
 // with other options.
 func startManager(adjust ...func(*Options)) {
-	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+	startManagerWith(cfg, func(o *Options, _ *ctrl.Options) {
+		for _, a := range adjust {
+			a(o)
+		}
+	})
+}
+
+// startManagerWith runs the manager with another identity or options.
+func startManagerWith(restCfg *rest.Config, adjust func(*Options, *ctrl.Options)) {
+	mgrOpts := ctrl.Options{
 		Scheme:  testScheme,
 		Metrics: metricsserver.Options{BindAddress: "0"},
 		Client: client.Options{Cache: &client.CacheOptions{
@@ -108,17 +141,20 @@ func startManager(adjust ...func(*Options)) {
 		HealthProbeBindAddress: "0",
 		Cache:                  cache.Options{DefaultTransform: CacheTransform()},
 		Controller:             config.Controller{UsePriorityQueue: &usePriorityQueue},
-	})
-	Expect(err).NotTo(HaveOccurred())
+	}
 	opts := DefaultOptions()
 	opts.BatchWindow = 5 * time.Millisecond
 	opts.DestinationResync = 2 * time.Second
 	opts.skipNameValidation = true
 	opts.SalesforceTimeout = 2 * time.Second
 	opts.SyncEvents = true
-	for _, a := range adjust {
-		a(&opts)
+	// The emulator and the specs' own servers listen on plain-http 127.0.0.1.
+	opts.AllowedLoginHosts = "http://127.0.0.1"
+	if adjust != nil {
+		adjust(&opts, &mgrOpts)
 	}
+	mgr, err := ctrl.NewManager(restCfg, mgrOpts)
+	Expect(err).NotTo(HaveOccurred())
 	Expect(SetupWithManager(mgr, opts)).To(Succeed())
 
 	var ctx context.Context

@@ -34,6 +34,9 @@ func (c *Client) login(ctx context.Context) (*session, error) {
 	case FlowJWTBearer:
 		var assertion string
 		if assertion, err = c.jwtAssertion(); err == nil {
+			c.mu.Lock()
+			c.assertion = assertion
+			c.mu.Unlock()
 			s, err = c.tokenLogin(ctx, url.Values{
 				"grant_type": {"urn:ietf:params:oauth:grant-type:jwt-bearer"},
 				"assertion":  {assertion},
@@ -50,6 +53,13 @@ func (c *Client) login(ctx context.Context) (*session, error) {
 	}
 	if s.instanceURL, err = checkBaseURL(s.instanceURL, "instance URL"); err != nil {
 		return nil, &Error{Code: CodeUnexpectedResponse, Operation: "login", Message: err.Error()}
+	}
+	// A login server must not be able to send the session, and every data call, elsewhere.
+	if err := c.hosts.check(s.instanceURL, "instance URL"); err != nil {
+		if e, ok := err.(*HostNotAllowedError); ok {
+			e.Host = c.redactor(errorSecretMin).text(e.Host)
+		}
+		return nil, err
 	}
 	return s, nil
 }

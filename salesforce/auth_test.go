@@ -82,9 +82,12 @@ func TestNewValidatesConfig(t *testing.T) {
 	}{
 		"default login host":      {cfg: Config{Credentials: testCreds}},
 		"https custom":            {cfg: Config{Credentials: testCreds, LoginURL: "https://acme.my.salesforce.com"}},
-		"http loopback ip":        {cfg: Config{Credentials: testCreds, LoginURL: "http://127.0.0.1:8080"}},
-		"http localhost":          {cfg: Config{Credentials: testCreds, LoginURL: "http://localhost:8080"}},
-		"http ipv6 loopback":      {cfg: Config{Credentials: testCreds, LoginURL: "http://[::1]:8080"}},
+		"http loopback ip":        {cfg: Config{Credentials: testCreds, AllowedHosts: loopbackHosts, LoginURL: "http://127.0.0.1:8080"}},
+		"http localhost":          {cfg: Config{Credentials: testCreds, AllowedHosts: loopbackHosts, LoginURL: "http://localhost:8080"}},
+		"http ipv6 loopback":      {cfg: Config{Credentials: testCreds, AllowedHosts: loopbackHosts, LoginURL: "http://[::1]:8080"}},
+		"loopback not named":      {cfg: Config{Credentials: testCreds, LoginURL: "http://127.0.0.1:8080"}, wantErr: true},
+		"https host not allowed":  {cfg: Config{Credentials: testCreds, LoginURL: "https://login.example.com"}, wantErr: true},
+		"lookalike suffix":        {cfg: Config{Credentials: testCreds, LoginURL: "https://evilsalesforce.com"}, wantErr: true},
 		"http remote":             {cfg: Config{Credentials: testCreds, LoginURL: "http://acme.my.salesforce.com"}, wantErr: true},
 		"ftp":                     {cfg: Config{Credentials: testCreds, LoginURL: "ftp://acme.my.salesforce.com"}, wantErr: true},
 		"userinfo":                {cfg: Config{Credentials: testCreds, LoginURL: "https://u:p@acme.my.salesforce.com"}, wantErr: true},
@@ -309,7 +312,7 @@ func TestSOAPPasswordExpired(t *testing.T) {
 	body := strings.Replace(fixture(t, "soap_login.xml", "http://x"), "<passwordExpired>false", "<passwordExpired>true", 1)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(body)) }))
 	defer srv.Close()
-	c, err := New(Config{LoginURL: srv.URL, Credentials: Credentials{Username: "u", Password: "p"}, HTTPClient: srv.Client()})
+	c, err := New(Config{LoginURL: srv.URL, AllowedHosts: loopbackHosts, Credentials: Credentials{Username: "u", Password: "p"}, HTTPClient: srv.Client()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"time"
 
 	"golang.org/x/sync/singleflight"
 )
@@ -20,12 +21,18 @@ type Client struct {
 	httpClient *http.Client
 	userAgent  string
 	observer   Observer
+	hosts      *HostPolicy
+	maxData    int64
+	calls      *CallLimit
+	loginWait  time.Duration
 
 	logins singleflight.Group
 
 	mu      sync.RWMutex
 	current *session
 	usage   apiUsage
+	// assertion is the last JWT assertion sent, scrubbed from what servers echo.
+	assertion string
 
 	describeMu sync.Mutex
 	described  map[string]map[string]DescribedField // lower-case object → lower-case field
@@ -47,6 +54,13 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	hosts := cfg.AllowedHosts
+	if hosts == nil {
+		hosts = DefaultHostPolicy()
+	}
+	if err := hosts.check(loginURL, "login URL"); err != nil {
+		return nil, err
+	}
 	version := cfg.APIVersion
 	if version == "" {
 		version = DefaultAPIVersion
@@ -62,6 +76,16 @@ func New(cfg Config) (*Client, error) {
 		httpClient: cfg.HTTPClient,
 		userAgent:  cfg.UserAgent,
 		observer:   cfg.Observer,
+		hosts:      hosts,
+		maxData:    cfg.MaxDataBytes,
+		calls:      cfg.Calls,
+		loginWait:  cfg.LoginWait,
+	}
+	if c.loginWait <= 0 {
+		c.loginWait = DefaultLoginWait
+	}
+	if c.maxData <= 0 {
+		c.maxData = DefaultMaxDataBytes
 	}
 	if c.httpClient == nil {
 		c.httpClient = NewHTTPClient()

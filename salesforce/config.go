@@ -52,9 +52,23 @@ type Config struct {
 	HTTPClient  *http.Client // default: NewHTTPClient()
 	UserAgent   string       // default "salesforce-controller/<version>"
 	Observer    Observer
+	// AllowedHosts are the hosts the client may send credentials and sessions to: the login
+	// URL, and the instance URL a login answers with. Default DefaultHostPolicy().
+	AllowedHosts *HostPolicy
+	// MaxDataBytes caps a data answer; default DefaultMaxDataBytes. Logins and errors have
+	// their own, smaller caps.
+	MaxDataBytes int64
+	// LoginWait is how long a call that needs a session waits for a login under way before
+	// it fails with CodeLoginInProgress; default DefaultLoginWait. Login waits to the end.
+	LoginWait time.Duration
+	// Calls, when set, bounds the exchanges in flight across all clients sharing it.
+	Calls *CallLimit
 }
 
 var apiVersionPattern = regexp.MustCompile(`^[1-9][0-9]{1,2}\.0$`)
+
+// DefaultLoginWait is Config.LoginWait's default: a healthy login takes well under a second.
+const DefaultLoginWait = 10 * time.Second
 
 // defaultTimeout bounds one HTTP exchange. It is longer than a typical call
 // because a Composite request carrying 1,000 records can run for a while.

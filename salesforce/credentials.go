@@ -2,7 +2,6 @@ package salesforce
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 )
 
@@ -94,16 +93,3 @@ func (c Credentials) String() string {
 
 // GoString does the same for %#v.
 func (c Credentials) GoString() string { return c.String() }
-
-// secrets lists the values that must never appear in an error text, also in
-// the encoded forms a server might echo from a form or SOAP body. Values
-// shorter than four bytes are skipped: blanking them would garble messages.
-func (c Credentials) secrets() []string {
-	var out []string
-	for _, s := range []string{c.Password + c.SecurityToken, c.Password, c.SecurityToken, c.ClientSecret} {
-		if len(s) >= 4 {
-			out = append(out, s, url.QueryEscape(s), xmlEscape(s))
-		}
-	}
-	return out
-}

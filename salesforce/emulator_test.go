@@ -36,7 +36,7 @@ func startEmulator(t *testing.T, opts emulator.Options) emuOrg {
 
 func (o emuOrg) client(t *testing.T, creds salesforce.Credentials) *salesforce.Client {
 	t.Helper()
-	c, err := salesforce.New(salesforce.Config{LoginURL: o.srv.URL, Credentials: creds, HTTPClient: o.srv.Client()})
+	c, err := salesforce.New(salesforce.Config{LoginURL: o.srv.URL, AllowedHosts: emulatorHosts, Credentials: creds, HTTPClient: o.srv.Client()})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -376,3 +376,12 @@ func TestEmulatorBatchesCostOneCall(t *testing.T) {
 		t.Fatalf("RetrieveMany(deleted) = %v, %v", recs, err)
 	}
 }
+
+// emulatorHosts lets clients talk to the emulator's plain-http loopback server.
+var emulatorHosts = func() *salesforce.HostPolicy {
+	p, err := salesforce.ParseHostPolicy("http://127.0.0.1")
+	if err != nil {
+		panic(err)
+	}
+	return p
+}()

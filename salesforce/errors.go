@@ -19,6 +19,9 @@ const (
 	CodeUnexpectedResponse = "UNEXPECTED_RESPONSE"
 	// CodeMultipleMatches marks an upsert that matched more than one record (HTTP 300).
 	CodeMultipleMatches = "MULTIPLE_MATCHES"
+	// CodeLoginInProgress marks a call not sent because the org's login was still under way
+	// after Config.LoginWait.
+	CodeLoginInProgress = "LOGIN_IN_PROGRESS"
 
 	CodeInvalidType   = "INVALID_TYPE"
 	CodeInvalidField  = "INVALID_FIELD"
@@ -306,7 +309,8 @@ func IsTransient(err error) bool {
 			return true
 		case e.Code == CodeUnexpectedResponse:
 			return e.StatusCode < 300
-		case e.Code == "SERVER_UNAVAILABLE", e.Code == "QUERY_TIMEOUT", e.Code == "UNKNOWN_EXCEPTION",
+		case e.Code == CodeLoginInProgress,
+			e.Code == "SERVER_UNAVAILABLE", e.Code == "QUERY_TIMEOUT", e.Code == "UNKNOWN_EXCEPTION",
 			// An expired query cursor: the query itself succeeds when run again.
 			e.Code == "INVALID_QUERY_LOCATOR":
 			return true

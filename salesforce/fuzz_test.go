@@ -43,7 +43,7 @@ func FuzzResponseParsing(f *testing.F) {
 		defer srv.Close()
 		ctx := t.Context()
 		for _, creds := range []Credentials{testCreds} {
-			c, err := New(Config{LoginURL: srv.URL, Credentials: creds, HTTPClient: srv.Client()})
+			c, err := New(Config{LoginURL: srv.URL, AllowedHosts: loopbackHosts, Credentials: creds, HTTPClient: srv.Client()})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -63,7 +63,7 @@ func FuzzResponseParsing(f *testing.F) {
 		}))
 		defer login.Close()
 		for _, creds := range []Credentials{testCreds, {Username: "u", Password: "p"}} {
-			c, _ := New(Config{LoginURL: login.URL, Credentials: creds, HTTPClient: login.Client()})
+			c, _ := New(Config{LoginURL: login.URL, AllowedHosts: loopbackHosts, Credentials: creds, HTTPClient: login.Client()})
 			_ = c.Login(ctx)
 		}
 	})

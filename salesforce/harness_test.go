@@ -170,7 +170,7 @@ func (o *fakeOrg) serveLogin(w http.ResponseWriter, r *http.Request) {
 
 func newTestClient(t *testing.T, o *fakeOrg, creds Credentials) *Client {
 	t.Helper()
-	c, err := New(Config{LoginURL: o.srv.URL, Credentials: creds, HTTPClient: o.srv.Client()})
+	c, err := New(Config{LoginURL: o.srv.URL, AllowedHosts: loopbackHosts, Credentials: creds, HTTPClient: o.srv.Client()})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

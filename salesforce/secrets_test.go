@@ -80,7 +80,7 @@ func TestSecretsNeverAppearInErrors(t *testing.T) {
 		for _, loginOK := range []bool{true, false} {
 			srv := echoServer(t, loginOK, status)
 			for _, creds := range allCreds {
-				c, err := New(Config{LoginURL: srv.URL, Credentials: creds, HTTPClient: srv.Client(), Observer: observed})
+				c, err := New(Config{LoginURL: srv.URL, AllowedHosts: loopbackHosts, Credentials: creds, HTTPClient: srv.Client(), Observer: observed})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -107,7 +107,7 @@ func TestSecretsNeverAppearInErrors(t *testing.T) {
 	closed := httptest.NewServer(http.NotFoundHandler())
 	closed.Close()
 	for _, creds := range allCreds {
-		c, err := New(Config{LoginURL: closed.URL, Credentials: creds})
+		c, err := New(Config{LoginURL: closed.URL, AllowedHosts: loopbackHosts, Credentials: creds})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,6 +2,7 @@ package salesforce
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -16,10 +17,22 @@ type session struct {
 // die with the context of whichever caller happened to start it.
 const loginTimeout = 2 * time.Minute
 
-// Login logs in now, replacing the current session. Use it to check credentials.
+// Login logs in now, replacing the current session. Use it to check credentials. Unlike a
+// call that needs a session, it waits for the login to end.
 func (c *Client) Login(ctx context.Context) error {
-	_, err := c.sharedLogin(ctx, "forced", func() bool { return true })
+	_, err := c.sharedLogin(context.WithValue(ctx, waitWholeLogin{}, true), "forced", func() bool { return true })
 	return err
+}
+
+// waitWholeLogin marks a caller that waits for a login however long it takes.
+type waitWholeLogin struct{}
+
+// loginInProgress is returned to a call that waited LoginWait for a login that is still
+// under way; nothing of the call was sent. It is transient: the login goes on, and a later
+// call uses its session.
+func loginInProgress(wait time.Duration) *Error {
+	return &Error{Code: CodeLoginInProgress, Operation: "login",
+		Message: fmt.Sprintf("a login to this org is still under way after %s; the call was not sent and is retried", wait)}
 }
 
 // session returns the current session, logging in first if there is none.
@@ -68,9 +81,19 @@ func (c *Client) sharedLogin(ctx context.Context, key string, needed func() bool
 		c.mu.Unlock()
 		return s, nil
 	})
+	// A call does not wait out a slow login: it gives its worker back and is retried, so one
+	// slow or hostile login server cannot hold every worker that serves other destinations.
+	var giveUp <-chan time.Time
+	if ctx.Value(waitWholeLogin{}) == nil {
+		timer := time.NewTimer(c.loginWait)
+		defer timer.Stop()
+		giveUp = timer.C
+	}
 	select {
 	case <-ctx.Done():
 		return nil, ctx.Err()
+	case <-giveUp:
+		return nil, loginInProgress(c.loginWait)
 	case res := <-ch:
 		if res.Err != nil {
 			return nil, res.Err

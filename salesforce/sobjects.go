@@ -77,7 +77,7 @@ func (c *Client) Create(ctx context.Context, sobject string, fields map[string]a
 		return "", err
 	}
 	if e := res.err(resp.status, op); e != nil {
-		return "", e
+		return "", c.scrub(e, nil)
 	}
 	if res.ID == "" {
 		return "", &Error{StatusCode: resp.status, Code: CodeUnexpectedResponse, Operation: op, Message: "create response lacks id"}
@@ -188,7 +188,7 @@ func (c *Client) Upsert(ctx context.Context, sobject, externalIDField, value str
 		return UpsertResult{}, err
 	}
 	if e := res.err(resp.status, op); e != nil {
-		return UpsertResult{}, e
+		return UpsertResult{}, c.scrub(e, nil)
 	}
 	created := resp.status == http.StatusCreated
 	if res.Created != nil {

@@ -291,7 +291,7 @@ func TestObserverSeesEveryExchange(t *testing.T) {
 	org := newFakeOrg(t)
 	org.handle("DELETE", leadPath+"/00Q5g000001AbcdEAC", org.reply(404, "entity_deleted.json"))
 	obs := &recordingObserver{}
-	c, err := New(Config{LoginURL: org.srv.URL, Credentials: testCreds, HTTPClient: org.srv.Client(), Observer: obs})
+	c, err := New(Config{LoginURL: org.srv.URL, AllowedHosts: loopbackHosts, Credentials: testCreds, HTTPClient: org.srv.Client(), Observer: obs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -384,7 +384,7 @@ func TestRedirectsAreNotFollowed(t *testing.T) {
 		http.Redirect(w, r, leadPath+"/"+id+"/moved", http.StatusFound)
 	})
 	org.handle("GET", leadPath+"/"+id+"/moved", org.reply(200, "create.json"))
-	c, err := New(Config{LoginURL: org.srv.URL, Credentials: testCreds, HTTPClient: NewHTTPClient()})
+	c, err := New(Config{LoginURL: org.srv.URL, AllowedHosts: loopbackHosts, Credentials: testCreds, HTTPClient: NewHTTPClient()})
 	if err != nil {
 		t.Fatal(err)
 	}

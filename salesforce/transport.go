@@ -6,16 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 )
-
-// maxBody caps how much of a response is read, so a misbehaving server
-// cannot exhaust memory; a 2,000-row query page is far below it.
-const maxBody = 64 << 20
 
 type response struct {
 	status int
@@ -27,7 +22,16 @@ type response struct {
 // Sforce-Limit-Info header and reports the exchange to the observer.
 func (c *Client) exchange(req *http.Request, op string) (*response, error) {
 	start := time.Now()
+	// The last line of defence: no request leaves for a host outside the policy, whatever
+	// URL a server's answer (a nextRecordsUrl, a job's locator) led to.
+	if err := c.hosts.check(req.URL.String(), "request"); err != nil {
+		return nil, err
+	}
 	req.Header.Set("User-Agent", c.userAgent)
+	if err := c.calls.acquire(req.Context()); err != nil {
+		return nil, fmt.Errorf("salesforce %s: %w", op, err)
+	}
+	defer c.calls.release()
 	resp, err := c.httpClient.Do(req)
 	if err != nil {
 		err = c.networkError(op, err)
@@ -35,19 +39,23 @@ func (c *Client) exchange(req *http.Request, op string) (*response, error) {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	body, err := readCapped(resp, c.bodyCap(op, resp.StatusCode), op)
+	if e, ok := asError(err); ok {
+		c.observe(op, resp.StatusCode, e, start)
+		return nil, e
+	}
 	if err != nil {
 		err = c.networkError(op, err)
 		c.observe(op, resp.StatusCode, err, start)
 		return nil, err
 	}
 	c.recordUsage(resp.Header.Get("Sforce-Limit-Info"))
+	bearer := strings.TrimPrefix(req.Header.Get("Authorization"), "Bearer ")
+	body = c.scrubBody(resp.StatusCode, bearer, body)
 	r := &response{status: resp.StatusCode, header: resp.Header, body: body}
 	var obsErr error
 	if r.status >= 400 {
-		// Observers log and label what they get: the same scrubbing as for callers.
-		token := strings.TrimPrefix(req.Header.Get("Authorization"), "Bearer ")
-		obsErr = c.scrub(parseError(r.status, op, body), &session{accessToken: token})
+		obsErr = c.scrub(parseError(r.status, op, body), &session{accessToken: bearer})
 	}
 	c.observe(op, r.status, obsErr, start)
 	return r, nil
@@ -122,24 +130,15 @@ func (c *Client) dataRoot() string {
 	return "/services/data/v" + c.apiVersion
 }
 
-// scrub removes every credential and the session token from an error text, in
-// case a server echoes them back. With s nil, the current session's token goes.
+// scrub removes every credential and the session token from an error built of a success
+// body, where secrets shorter than dataSecretMin were left in place. With s nil, the current
+// session's token goes.
 func (c *Client) scrub(e *Error, s *session) *Error {
-	if s == nil {
-		s = c.currentSession()
+	var token string
+	if s != nil {
+		token = s.accessToken
 	}
-	secrets := c.creds.secrets()
-	if s != nil && s.accessToken != "" {
-		secrets = append(secrets, s.accessToken)
-	}
-	for _, secret := range secrets {
-		e.Message = strings.ReplaceAll(e.Message, secret, "[redacted]")
-		e.Code = strings.ReplaceAll(e.Code, secret, "[redacted]")
-		for i, f := range e.Fields {
-			e.Fields[i] = strings.ReplaceAll(f, secret, "[redacted]")
-		}
-	}
-	return e
+	return c.redactor(errorSecretMin, token).error(e)
 }
 
 // decode reads a success body into v; a body that is not the expected JSON

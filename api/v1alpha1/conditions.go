@@ -47,6 +47,9 @@ const (
 	ReasonPasswordFlowDeprecated = "PasswordFlowDeprecated"
 	// ReasonInsecureLoginURL: loginURL uses plain http for a host that is not loopback.
 	ReasonInsecureLoginURL = "InsecureLoginURL"
+	// ReasonLoginHostNotAllowed: the login URL's host, or the instance URL a login answered
+	// with, is not in the manager's --allowed-login-hosts; nothing was sent to it.
+	ReasonLoginHostNotAllowed = "LoginHostNotAllowed"
 	// ReasonUnreachable: Salesforce could not be reached or answered with a server error;
 	// the controller retries with backoff.
 	ReasonUnreachable = "Unreachable"
@@ -69,6 +72,9 @@ const (
 	ReasonMissingEmail = "MissingEmail"
 	// ReasonInvalidTraits: a trait cannot be written (e.g. an object value for a custom field).
 	ReasonInvalidTraits = "InvalidTraits"
+	// ReasonTraitsTooLarge: the traits exceed the size the controller accepts (128 KiB of
+	// JSON); nothing was sent.
+	ReasonTraitsTooLarge = "TraitsTooLarge"
 	// ReasonInvalidExternalID: an externalId entry is malformed. Admission rejects such entries
 	// already; the controller checks again so an object stored before the rules existed cannot
 	// reach a request path.
@@ -103,7 +109,8 @@ const (
 const (
 	// AnnotationState holds the Salesforce IDs this resource manages and which of them it
 	// created. It is written before a reconcile that created a record returns, so a crash or a
-	// lost status never causes a second create. Users may set it to adopt existing records.
+	// lost status never causes a second create. Each record in it is signed by the manager:
+	// an ID a person writes there is ignored, and records are adopted through externalId.
 	AnnotationState = "salesforce.destinations.dev/state"
 	// AnnotationLeadCreates, on a destination, says until when Lead creates the controller
 	// sent may still land ("<process> <RFC3339 time>"). A controller that starts before that

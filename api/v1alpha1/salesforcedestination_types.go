@@ -54,9 +54,11 @@ type SalesforceDestinationSpec struct {
 	UseContactIDForConvertedLeads bool `json:"useContactIdForConvertedLeads,omitempty"`
 
 	// driftCheckInterval is how often the controller reads managed fields back from Salesforce
-	// and re-applies them if someone changed them there. "0s" turns drift checks off.
+	// and re-applies them if someone changed them there. "0s" turns drift checks off; otherwise
+	// at least one minute, since every check spends API calls of the org's daily allowance.
 	// +optional
 	// +kubebuilder:default="1h"
+	// +kubebuilder:validation:XValidation:rule="duration(self) == duration('0s') || duration(self) >= duration('1m')",message="driftCheckInterval must be 0s (off) or at least 1m"
 	DriftCheckInterval *metav1.Duration `json:"driftCheckInterval,omitempty"`
 
 	// apiBudgetPercent is the share of the org's daily API allowance this destination may use.

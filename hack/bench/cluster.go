@@ -111,6 +111,8 @@ func (b *bench) managerArgs() ([]string, error) {
 	args = localenv.OverrideFlags(args, map[string]string{
 		"--leader-elect": "false",
 		"--batching":     fmt.Sprint(b.batching),
+		// The emulator listens on plain-http loopback.
+		"--allowed-login-hosts": localenv.EmulatorLoginHosts,
 	})
 	return append(args, b.cfg.managerFlags...), nil
 }

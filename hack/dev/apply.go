@@ -53,8 +53,8 @@ func (s *session) startManager(ctx context.Context, logs string) error {
 	if err != nil {
 		return err
 	}
-	// One local replica needs no Lease.
-	args = localenv.OverrideFlags(args, map[string]string{"--leader-elect": "false"})
+	// One local replica needs no Lease; the emulator listens on plain-http loopback.
+	args = localenv.OverrideFlags(args, map[string]string{"--leader-elect": "false", "--allowed-login-hosts": localenv.EmulatorLoginHosts})
 	adminKubeconfig := filepath.Join(s.work, "manager.kubeconfig")
 	if err := s.cp.WriteAdminKubeconfig(adminKubeconfig); err != nil {
 		return err

@@ -140,7 +140,7 @@ func (s *suite) startManager(t *testing.T, ctx context.Context, bin string, admi
 	if err := os.WriteFile(path, kubeconfig, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	args := append(inst.args, "--leader-election-namespace="+inst.namespace)
+	args := append(inst.args, "--leader-election-namespace="+inst.namespace, localenv.EmulatorLoginHostsFlag)
 	t.Logf("manager args: %s", strings.Join(args, " "))
 	s.manager, err = localenv.StartManager(ctx, bin, s.dir, localenv.ManagerOptions{Kubeconfig: path, Args: args})
 	if err != nil {

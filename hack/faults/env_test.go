@@ -103,7 +103,7 @@ func setUp(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.mgrArgs = append(args, "--leader-election-namespace="+leaseNamespace, "--salesforce-timeout="+salesforceTimeout)
+	e.mgrArgs = append(args, "--leader-election-namespace="+leaseNamespace, "--salesforce-timeout="+salesforceTimeout, localenv.EmulatorLoginHostsFlag)
 	e.startManager(ctx)
 	t.Cleanup(func() {
 		e.mu.Lock()

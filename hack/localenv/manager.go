@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/destinations/salesforce-controller/salesforce"
 )
 
 // Manager is a running manager binary with the addresses it serves.
@@ -42,11 +44,15 @@ func StartManager(ctx context.Context, bin, dir string, opts ManagerOptions) (*M
 	if err != nil {
 		return nil, err
 	}
+	// Local runs scrape plain HTTP on loopback; they ask for it.
 	args := OverrideFlags(opts.Args, map[string]string{
+		"--metrics-secure":            "false",
 		"--metrics-bind-address":      metricsAddr,
 		"--health-probe-bind-address": probeAddr,
 	})
-	proc, err := StartProcess("manager", bin, args, []string{"KUBECONFIG=" + opts.Kubeconfig},
+	// The state-signing key Secret goes to "default" unless the args name the manager's
+	// namespace (--leader-election-namespace), so restarts keep trusting what was written.
+	proc, err := StartProcess("manager", bin, args, []string{"KUBECONFIG=" + opts.Kubeconfig, "POD_NAMESPACE=default"},
 		filepath.Join(dir, "manager.log"), opts.Also)
 	if err != nil {
 		return nil, err
@@ -159,3 +165,10 @@ func DeploymentArgs(manifestPath, container string) ([]string, error) {
 	}
 	return nil, errors.New("no Deployment container " + container + " in " + manifestPath)
 }
+
+// EmulatorLoginHosts is the --allowed-login-hosts value of local runs: Salesforce's own
+// domains, for runs against a real org, and the emulator's plain-http loopback address.
+const EmulatorLoginHosts = salesforce.DefaultAllowedLoginHosts + ",http://127.0.0.1,http://localhost"
+
+// EmulatorLoginHostsFlag is the flag itself.
+const EmulatorLoginHostsFlag = "--allowed-login-hosts=" + EmulatorLoginHosts

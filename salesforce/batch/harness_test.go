@@ -27,8 +27,9 @@ func newOrg(t testing.TB, opts emulator.Options) *org {
 	srv := httptest.NewServer(emu)
 	t.Cleanup(srv.Close)
 	client, err := salesforce.New(salesforce.Config{
-		LoginURL:    srv.URL,
-		Credentials: salesforce.Credentials{Username: "dev@example.com", Password: "password", SecurityToken: "token"},
+		LoginURL:     srv.URL,
+		AllowedHosts: loopback(t),
+		Credentials:  salesforce.Credentials{Username: "dev@example.com", Password: "password", SecurityToken: "token"},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -115,4 +116,12 @@ func errorCode(err error) string {
 		return e.Code
 	}
 	return ""
+}
+
+func loopback(t testing.TB) *salesforce.HostPolicy {
+	p, err := salesforce.ParseHostPolicy("http://127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

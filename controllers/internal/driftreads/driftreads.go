@@ -31,6 +31,8 @@ type Reads struct {
 	reads map[types.NamespacedName]*read
 	// swept is when reads nobody came back for were last dropped.
 	swept time.Time
+	// slots bounds the reads under way; nil is no bound.
+	slots *slots
 }
 
 // read is the read-back of every record of one identity.
@@ -53,6 +55,36 @@ const FreshFor = time.Minute
 // New returns a scheduler whose reads each get timeout.
 func New(timeout time.Duration, now func() time.Time) *Reads {
 	return &Reads{timeout: timeout, now: now, wake: make(chan event.GenericEvent, 4096), reads: map[types.NamespacedName]*read{}}
+}
+
+// LimitTo bounds the reads under way at once, across every identity, to n (at least one):
+// each holds a goroutine and, once answered, its records. Reads must be allowed to pile up far
+// enough to fill the coalescer's batches; past the bound, an identity's check waits for its
+// next requeue instead of starting a read. Call it before the first Result.
+func (d *Reads) LimitTo(n int) {
+	d.slots = &slots{ch: make(chan struct{}, max(n, 1))}
+}
+
+// slots is a bound on reads under way; a nil *slots is no bound.
+type slots struct{ ch chan struct{} }
+
+// tryAcquire takes a slot without waiting: the caller holds a lock.
+func (s *slots) tryAcquire() bool {
+	if s == nil {
+		return true
+	}
+	select {
+	case s.ch <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+func (s *slots) release() {
+	if s != nil {
+		<-s.ch
+	}
 }
 
 // Timeout is how long one read may take, batch wait and login included.
@@ -80,6 +112,9 @@ func (d *Reads) Result(key types.NamespacedName, uid types.UID, what string, sin
 		}
 	}
 	d.sweep(now)
+	if !d.slots.tryAcquire() {
+		return nil, nil, false // full: the reconcile's safety requeue tries again
+	}
 	r := &read{uid: uid, what: what, started: now}
 	d.reads[key] = r
 	go d.run(r, key, fn)
@@ -101,6 +136,7 @@ func (d *Reads) sweep(now time.Time) {
 }
 
 func (d *Reads) run(r *read, key types.NamespacedName, fn func(ctx context.Context) ([]salesforce.Record, error)) {
+	defer d.slots.release()
 	ctx, cancel := context.WithTimeout(context.Background(), d.timeout)
 	defer cancel()
 	records, err := fn(ctx)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -142,5 +143,49 @@ func TestDriftReadsStaleAnswersAreDropped(t *testing.T) {
 	d.Forget(types.NamespacedName{Namespace: "ns", Name: "a"})
 	if len(d.reads) != 0 {
 		t.Fatalf("%d reads remembered after forget", len(d.reads))
+	}
+}
+
+func TestReadsAreBoundedAcrossIdentities(t *testing.T) {
+	cases := []struct{ slots, identities, want int }{
+		{slots: 3, identities: 50, want: 3},
+		{slots: 100, identities: 20, want: 20},
+	}
+	for _, tc := range cases {
+		t.Run(fmt.Sprintf("%d slots", tc.slots), func(t *testing.T) {
+			var inFlight atomic.Int64
+			release := make(chan struct{})
+			blocked := func(ctx context.Context) ([]salesforce.Record, error) {
+				inFlight.Add(1)
+				defer inFlight.Add(-1)
+				select {
+				case <-release:
+				case <-ctx.Done():
+				}
+				return nil, nil
+			}
+			d := New(time.Minute, time.Now)
+			d.LimitTo(tc.slots)
+			for i := range tc.identities {
+				d.Result(types.NamespacedName{Namespace: "ns", Name: fmt.Sprint(i)}, types.UID(fmt.Sprint(i)), "Lead/"+fmt.Sprint(i), time.Time{}, blocked)
+			}
+			deadline := time.Now().Add(2 * time.Second)
+			for inFlight.Load() < int64(tc.want) && time.Now().Before(deadline) {
+				time.Sleep(5 * time.Millisecond)
+			}
+			time.Sleep(50 * time.Millisecond)
+			if got := inFlight.Load(); got != int64(tc.want) {
+				t.Fatalf("%d reads under way, want %d", got, tc.want)
+			}
+			close(release)
+			// Answered reads give their slots back.
+			deadline = time.Now().Add(2 * time.Second)
+			for len(d.slots.ch) > 0 && time.Now().Before(deadline) {
+				time.Sleep(5 * time.Millisecond)
+			}
+			if n := len(d.slots.ch); n != 0 {
+				t.Fatalf("%d slots still taken after every read was answered", n)
+			}
+		})
 	}
 }

@@ -16,14 +16,19 @@ import (
 // does not support watch-list streaming, so the reflector lists in pages and the list's
 // objects are let go page by page.
 func ListWatch(c client.WithWatch) toolscache.ListerWatcher {
+	return namespaceListWatch(c, "")
+}
+
+// namespaceListWatch is ListWatch for one namespace; "" is all of them.
+func namespaceListWatch(c client.WithWatch, ns string) toolscache.ListerWatcher {
 	return plainListWatch{&toolscache.ListWatch{
 		ListWithContextFunc: func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
 			list := &sfv1.SalesforceIdentityList{}
-			return list, c.List(ctx, list, &client.ListOptions{Raw: &opts})
+			return list, c.List(ctx, list, &client.ListOptions{Raw: &opts, Namespace: ns})
 		},
 		WatchFuncWithContext: func(ctx context.Context, opts metav1.ListOptions) (watch.Interface, error) {
 			opts.AllowWatchBookmarks = true
-			return c.Watch(ctx, &sfv1.SalesforceIdentityList{}, &client.ListOptions{Raw: &opts})
+			return c.Watch(ctx, &sfv1.SalesforceIdentityList{}, &client.ListOptions{Raw: &opts, Namespace: ns})
 		},
 	}}
 }
