@@ -112,7 +112,8 @@ func (s *suite) captureStatus(t *testing.T, resource, file string) {
 }
 
 // captureMetricNames saves each metric family the manager exposes with its type and label
-// names; values and label values differ between runs and are left out.
+// names; values and label values differ between runs and are left out (hack/opscheck derives
+// samples from each family's type to evaluate the alerts and panels on).
 func (s *suite) captureMetricNames(t *testing.T) {
 	t.Helper()
 	text, err := s.manager.Metrics(context.Background())

@@ -16,9 +16,8 @@ type dashboard struct {
 	} `json:"panels"`
 }
 
-// Every panel's query parses and selects only metrics and labels the manager exposed in the
-// e2e run; the panels the operations issue asks for are there.
-func TestGrafanaDashboard(t *testing.T) {
+func readDashboard(t *testing.T) dashboard {
+	t.Helper()
 	data, err := readRepoFile("config/prometheus/grafana-dashboard.json")
 	if err != nil {
 		t.Fatal(err)
@@ -27,6 +26,13 @@ func TestGrafanaDashboard(t *testing.T) {
 	if err := json.Unmarshal(data, &d); err != nil {
 		t.Fatal(err)
 	}
+	return d
+}
+
+// Every panel's query parses and selects only metrics and labels the manager exposed in the
+// e2e run; the panels the operations issue asks for are there.
+func TestGrafanaDashboard(t *testing.T) {
+	d := readDashboard(t)
 	exposed := exposedMetrics(t)
 	uses := map[string]bool{}
 	for _, p := range d.Panels {

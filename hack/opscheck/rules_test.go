@@ -18,37 +18,55 @@ import (
 
 var promql = parser.NewParser(parser.Options{})
 
-// exposedMetrics reads the metric families the manager exposed in the e2e run: name to the
-// label names its series carry. Histograms answer for their _bucket, _sum and _count series.
-func exposedMetrics(t *testing.T) map[string]map[string]bool {
+// family is one metric family of the manager's /metrics as the e2e run captured it.
+type family struct {
+	name, typ string
+	labels    []string
+}
+
+// capturedFamilies reads testdata/metrics.txt: one family a line, name type label,label.
+func capturedFamilies(t *testing.T) []family {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", "metrics.txt"))
 	if err != nil {
 		t.Fatalf("%v (the e2e run writes it: make test-e2e)", err)
 	}
-	out := map[string]map[string]bool{}
+	var out []family
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for sc.Scan() {
 		fields := strings.Fields(sc.Text())
 		if len(fields) < 2 || strings.HasPrefix(fields[0], "#") {
 			continue
 		}
-		names := map[string]bool{}
+		f := family{name: fields[0], typ: fields[1]}
 		if len(fields) > 2 {
-			for _, l := range strings.Split(fields[2], ",") {
-				names[l] = true
-			}
+			f.labels = strings.Split(fields[2], ",")
 		}
-		out[fields[0]] = names
-		if fields[1] == "histogram" || fields[1] == "summary" {
-			for _, suffix := range []string{"_bucket", "_sum", "_count"} {
-				out[fields[0]+suffix] = names
-			}
-			out[fields[0]+"_bucket"] = withLabel(names, "le")
-		}
+		out = append(out, f)
 	}
 	if len(out) == 0 {
 		t.Fatal("testdata/metrics.txt lists no metrics")
+	}
+	return out
+}
+
+// exposedMetrics maps each metric the manager exposed in the e2e run to the label names its
+// series carry. Histograms answer for their _bucket, _sum and _count series.
+func exposedMetrics(t *testing.T) map[string]map[string]bool {
+	t.Helper()
+	out := map[string]map[string]bool{}
+	for _, f := range capturedFamilies(t) {
+		names := map[string]bool{}
+		for _, l := range f.labels {
+			names[l] = true
+		}
+		out[f.name] = names
+		if f.typ == "histogram" || f.typ == "summary" {
+			for _, suffix := range []string{"_bucket", "_sum", "_count"} {
+				out[f.name+suffix] = names
+			}
+			out[f.name+"_bucket"] = withLabel(names, "le")
+		}
 	}
 	return out
 }
