@@ -45,8 +45,16 @@ envtest: ## Build (once) the kube-apiserver and etcd used by the tests.
 	@hack/envtest-assets.sh >/dev/null
 
 .PHONY: test
-test: manifests generate vet envtest ## Run unit, envtest and end-to-end tests.
-	KUBEBUILDER_ASSETS="$$(hack/envtest-assets.sh)" go test $(GO_TEST_FLAGS) ./... -timeout 30m
+# RACE_PKGS run under the race detector: the REST client, batching and the controllers' unit
+# tests, where the locks are. The envtest suite (TestControllers) runs without it: under -race
+# it would take several times as long on two cores.
+RACE_PKGS = ./salesforce/... ./controllers/...
+ENVTEST_SUITE = TestControllers
+
+test: manifests generate vet envtest ## Run unit (with -race), envtest and end-to-end tests.
+	go test $(GO_TEST_FLAGS) -race -skip '^$(ENVTEST_SUITE)$$' -timeout 30m $(RACE_PKGS)
+	KUBEBUILDER_ASSETS="$$(hack/envtest-assets.sh)" go test $(GO_TEST_FLAGS) -run '^$(ENVTEST_SUITE)$$' -timeout 30m ./controllers/
+	KUBEBUILDER_ASSETS="$$(hack/envtest-assets.sh)" go test $(GO_TEST_FLAGS) -timeout 30m $$(go list ./... | grep -v -e '/salesforce-controller/salesforce' -e '/salesforce-controller/controllers')
 	@$(MAKE) --no-print-directory test-e2e
 	@$(MAKE) --no-print-directory test-faults
 	@$(MAKE) --no-print-directory fuzz
