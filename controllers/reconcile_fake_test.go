@@ -308,6 +308,38 @@ func TestReconcileAgainstFakeExternal(t *testing.T) {
 			wantReason: sfv1.ReasonSynced, wantReady: true,
 			wantRecord: &sfv1.RecordStatus{ObjectType: "Contact", ID: "003000000000001AAA", Operation: sfv1.RecordUpdated},
 		},
+		"a Lead converted after it was synced, without useContactIdForConvertedLeads: stop": {
+			identity: withState(fakeIdentity("a", lead), knownLead),
+			ext: &fakeExternal{
+				UpdateFn: func(string, string, map[string]any) error {
+					return &salesforce.Error{StatusCode: 400, Code: salesforce.CodeConvertedLead, Message: "cannot reference converted lead"}
+				},
+				ObserveLeadsFn: func(string) ([]salesforce.LeadMatch, error) {
+					return []salesforce.LeadMatch{{ID: "00Q000000000042AAA", IsConverted: true, ConvertedContactID: "003000000000009AAA"}}, nil
+				},
+			},
+			wantCalls:  []string{"update Lead 00Q000000000042AAA Company,Email,FirstName,LastName", "observe leads " + email},
+			wantReason: sfv1.ReasonLeadConverted, wantStalled: true, wantErr: "terminal",
+		},
+		"a Lead converted after it was synced, with useContactIdForConvertedLeads: its Contact from then on": {
+			identity: withState(fakeIdentity("a", lead), knownLead),
+			dest:     func(d *sfv1.SalesforceDestination) { d.Spec.UseContactIDForConvertedLeads = true },
+			ext: &fakeExternal{
+				UpdateFn: func(sobject, _ string, _ map[string]any) error {
+					if sobject == "Lead" {
+						return &salesforce.Error{StatusCode: 400, Code: salesforce.CodeConvertedLead, Message: "cannot reference converted lead"}
+					}
+					return nil
+				},
+				ObserveLeadsFn: func(string) ([]salesforce.LeadMatch, error) {
+					return []salesforce.LeadMatch{{ID: "00Q000000000042AAA", IsConverted: true, ConvertedContactID: "003000000000009AAA"}}, nil
+				},
+			},
+			wantCalls: []string{"update Lead 00Q000000000042AAA Company,Email,FirstName,LastName", "observe leads " + email,
+				"update Contact 003000000000009AAA Email,FirstName,LastName,company__c"},
+			wantReason: sfv1.ReasonSynced, wantReady: true,
+			wantRecord: &sfv1.RecordStatus{ObjectType: "Contact", ID: "003000000000009AAA", Operation: sfv1.RecordUpdated},
+		},
 		"no email trait: no call": {
 			identity:   fakeIdentity("a", `{"name":"Alex"}`),
 			ext:        &fakeExternal{},
