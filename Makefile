@@ -48,8 +48,16 @@ envtest: ## Build (once) the kube-apiserver and etcd used by the tests.
 	@hack/envtest-assets.sh >/dev/null
 
 .PHONY: test
-test: manifests generate vet envtest ## Run unit, envtest and end-to-end tests.
-	KUBEBUILDER_ASSETS="$$(hack/envtest-assets.sh)" go test $(GO_TEST_FLAGS) ./... -timeout 30m
+# RACE_PKGS run under the race detector: the REST client, batching and the controllers' unit
+# tests, where the locks are. The envtest suite (TestControllers) runs without it: under -race
+# it would take several times as long on two cores.
+RACE_PKGS = ./salesforce/... ./controllers/...
+ENVTEST_SUITE = TestControllers
+
+test: manifests generate vet envtest ## Run unit (with -race), envtest and end-to-end tests.
+	go test $(GO_TEST_FLAGS) -race -skip '^$(ENVTEST_SUITE)$$' -timeout 30m $(RACE_PKGS)
+	KUBEBUILDER_ASSETS="$$(hack/envtest-assets.sh)" go test $(GO_TEST_FLAGS) -run '^$(ENVTEST_SUITE)$$' -timeout 30m ./controllers/
+	KUBEBUILDER_ASSETS="$$(hack/envtest-assets.sh)" go test $(GO_TEST_FLAGS) -timeout 30m $$(go list ./... | grep -v -e '/salesforce-controller/salesforce' -e '/salesforce-controller/controllers')
 	@$(MAKE) --no-print-directory test-helm
 	@$(MAKE) --no-print-directory test-e2e
 	@$(MAKE) --no-print-directory test-ops
@@ -141,6 +149,18 @@ bench: envtest ## Benchmark batching on and off against the emulator at 50 ms pe
 .PHONY: test-faults
 test-faults: envtest ## Crash and fault suite: FAULT_N identities (default 500) under kills, restarts and Salesforce faults.
 	KUBEBUILDER_ASSETS="$$(hack/envtest-assets.sh)" FAULT_N=$(FAULT_N) go test $(GO_TEST_FLAGS) -tags faults -count=1 -v -timeout 40m -run TestCrashesAndFaults ./hack/faults/
+
+GREMLINS ?= go run github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
+# MUTATION_PKGS are mutated whole; in controllers/ only the files MUTATION_EXCLUDE leaves
+# (drift comparison, API budget, status and events), against the unit tests: the envtest
+# suite would take a minute per mutant.
+MUTATION_PKGS ?= ./salesforce/mapping ./controllers/internal/leadguard ./controllers/internal/driftreads ./controllers/internal/ownwrites
+MUTATION_EXCLUDE ?= cachetransform.go|conditions.go|credentials.go|errors.go|identityindex.go|metrics.go|options.go|orgapi.go|salesforcedestination_controller.go|salesforceidentity_apply.go|salesforceidentity_controller.go|salesforceidentity_external.go|salesforceidentity_sync.go|setup.go|state.go|util.go|salesforceidentity_decide.go|internal/
+
+.PHONY: mutation
+mutation: ## Mutation testing (go-gremlins) of narrow scopes: slow, not part of make test.
+	@set -e; for p in $(MUTATION_PKGS); do echo "== $$p"; $(GREMLINS) unleash --workers 1 --timeout-coefficient 10 $$p; done
+	@echo "== ./controllers (unit tests)"; SKIP_ENVTEST_SUITE=1 $(GREMLINS) unleash --workers 1 --timeout-coefficient 10 -E '$(MUTATION_EXCLUDE)' ./controllers
 
 .PHONY: fuzz
 fuzz: ## Run each fuzz target for FUZZ_TIME (default 15s).

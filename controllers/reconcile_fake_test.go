@@ -2,20 +2,26 @@ package controllers
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	kruntime "k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -28,16 +34,25 @@ import (
 )
 
 // fakeWorld is one identity reconciler over the fake Kubernetes client and a fakeExternal:
-// the reconcile's decisions, without an API server or HTTP.
+// the reconcile's decisions, without an API server or HTTP. restart replaces the reconciler
+// with a new process's over the same stored objects.
 type fakeWorld struct {
 	t       *testing.T
 	r       *IdentityReconciler
-	c       client.Client
+	c       client.WithWatch // the stored objects, as every process sees them
 	ext     *fakeExternal
 	events  *events.FakeRecorder
 	journal *[]string // state writes and Salesforce calls, in order
 	now     time.Time
+	// process is the running reconciler's view of the API server: crash cuts it off.
+	process *fakeProcess
 }
+
+// fakeProcess is one controller process's connection to the API server; once dead, none of
+// its writes arrive (a killed process, or one stopped between two requests).
+type fakeProcess struct{ dead atomic.Bool }
+
+var errProcessDead = errors.New("the controller process stopped")
 
 const fakeNamespace = "crm"
 
@@ -55,23 +70,105 @@ func newFakeWorld(t *testing.T, ext *fakeExternal, dest *sfv1.SalesforceDestinat
 	}
 	w.c = fake.NewClientBuilder().WithScheme(scheme).WithObjects(objs...).
 		WithStatusSubresource(&sfv1.SalesforceIdentity{}, &sfv1.SalesforceDestination{}).
-		WithInterceptorFuncs(interceptor.Funcs{Patch: func(ctx context.Context, c client.WithWatch, o client.Object, p client.Patch, opts ...client.PatchOption) error {
-			if st, ok := o.GetAnnotations()[sfv1.AnnotationState]; ok {
-				*w.journal = append(*w.journal, "state "+st)
-			}
-			return c.Patch(ctx, o, p, opts...)
-		}}).Build()
-	clk := func() time.Time { return w.now }
-	conns := newConnections()
-	conns.put(client.ObjectKeyFromObject(dest), &connection{external: journaledExternal{ext, w.journal}, uid: dest.UID, login: loginKey(dest)})
-	w.r = &IdentityReconciler{Client: w.c, APIReader: w.c, Recorder: w.events, Options: Options{SalesforceTimeout: time.Second},
-		connections: conns, metrics: newMetrics(), now: clk, identities: newIdentityIndex(nil),
-		ownWrites: &ownwrites.Filter{}, drift: driftreads.New(time.Minute, clk)}
-	w.r.leads = leadguard.New(w.c, w.r.pendingGrace(), clk)
+		WithInterceptorFuncs(interceptor.Funcs{
+			Patch: func(ctx context.Context, c client.WithWatch, o client.Object, p client.Patch, opts ...client.PatchOption) error {
+				if err := checkResourceVersion(ctx, c, o, p); err != nil {
+					return err
+				}
+				if st, ok := o.GetAnnotations()[sfv1.AnnotationState]; ok {
+					*w.journal = append(*w.journal, "state "+st)
+				}
+				return c.Patch(ctx, o, p, opts...)
+			},
+			SubResourcePatch: func(ctx context.Context, c client.Client, sub string, o client.Object, p client.Patch, opts ...client.SubResourcePatchOption) error {
+				if err := checkResourceVersion(ctx, c, o, p); err != nil {
+					return err
+				}
+				return c.Status().Patch(ctx, o, p, opts...)
+			},
+		}).Build()
+	w.start(ext)
 	for _, id := range identities {
 		w.index(id.Name)
 	}
 	return w
+}
+
+// start runs a new controller process: its own reconciler, connections, identity index and
+// Lead guard, and a connection to the API server that crash can cut.
+func (w *fakeWorld) start(ext *fakeExternal) {
+	w.ext = ext
+	dest := &sfv1.SalesforceDestination{}
+	if err := w.c.Get(context.Background(), client.ObjectKey{Namespace: fakeNamespace, Name: "prod"}, dest); err != nil {
+		w.t.Fatal(err)
+	}
+	proc := &fakeProcess{}
+	w.process = proc
+	cut := func() error {
+		if proc.dead.Load() {
+			return errProcessDead
+		}
+		return nil
+	}
+	c := interceptor.NewClient(w.c, interceptor.Funcs{
+		Patch: func(ctx context.Context, c client.WithWatch, o client.Object, p client.Patch, opts ...client.PatchOption) error {
+			if err := cut(); err != nil {
+				return err
+			}
+			return c.Patch(ctx, o, p, opts...)
+		},
+		SubResourcePatch: func(ctx context.Context, c client.Client, sub string, o client.Object, p client.Patch, opts ...client.SubResourcePatchOption) error {
+			if err := cut(); err != nil {
+				return err
+			}
+			return c.Status().Patch(ctx, o, p, opts...)
+		},
+	})
+	clk := func() time.Time { return w.now }
+	conns := newConnections()
+	conns.put(client.ObjectKeyFromObject(dest), &connection{external: journaledExternal{ext, w.journal}, uid: dest.UID, login: loginKey(dest)})
+	w.r = &IdentityReconciler{Client: c, APIReader: c, Recorder: w.events, Options: Options{SalesforceTimeout: time.Second},
+		connections: conns, metrics: newMetrics(), now: clk, identities: newIdentityIndex(nil),
+		ownWrites: &ownwrites.Filter{}, drift: driftreads.New(time.Minute, clk)}
+	w.r.leads = leadguard.New(c, w.r.pendingGrace(), clk)
+}
+
+// restart kills the running process and starts a new one over the same stored objects, with
+// the identities given to its index as its first list would.
+func (w *fakeWorld) restart(ext *fakeExternal, names ...string) {
+	w.process.dead.Store(true)
+	w.start(ext)
+	for _, name := range names {
+		w.index(name)
+	}
+}
+
+// checkResourceVersion refuses, as the API server does, a patch that carries a
+// resourceVersion other than the stored object's (an optimistic lock). The fake client
+// alone may apply such a merge patch anyway.
+func checkResourceVersion(ctx context.Context, c client.Client, o client.Object, p client.Patch) error {
+	data, err := p.Data(o)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Metadata struct {
+			ResourceVersion string `json:"resourceVersion"`
+		} `json:"metadata"`
+	}
+	if err := json.Unmarshal(data, &body); err != nil || body.Metadata.ResourceVersion == "" {
+		return err
+	}
+	stored := o.DeepCopyObject().(client.Object)
+	if err := c.Get(ctx, client.ObjectKeyFromObject(o), stored); err != nil {
+		return err
+	}
+	if stored.GetResourceVersion() != body.Metadata.ResourceVersion {
+		gvk, _ := apiutil.GVKForObject(o, c.Scheme())
+		return apierrors.NewConflict(schema.GroupResource{Group: gvk.Group, Resource: gvk.Kind}, o.GetName(),
+			fmt.Errorf("the object has been modified; please apply your changes to the latest version and try again"))
+	}
+	return nil
 }
 
 // journaledExternal notes each Salesforce call in the world's journal before making it.
@@ -215,6 +312,38 @@ func TestReconcileAgainstFakeExternal(t *testing.T) {
 			wantCalls:  []string{"observe leads " + email, "update Contact 003000000000001AAA Email,FirstName,LastName,company__c"},
 			wantReason: sfv1.ReasonSynced, wantReady: true,
 			wantRecord: &sfv1.RecordStatus{ObjectType: "Contact", ID: "003000000000001AAA", Operation: sfv1.RecordUpdated},
+		},
+		"a Lead converted after it was synced, without useContactIdForConvertedLeads: stop": {
+			identity: withState(fakeIdentity("a", lead), knownLead),
+			ext: &fakeExternal{
+				UpdateFn: func(string, string, map[string]any) error {
+					return &salesforce.Error{StatusCode: 400, Code: salesforce.CodeConvertedLead, Message: "cannot reference converted lead"}
+				},
+				ObserveLeadsFn: func(string) ([]salesforce.LeadMatch, error) {
+					return []salesforce.LeadMatch{{ID: "00Q000000000042AAA", IsConverted: true, ConvertedContactID: "003000000000009AAA"}}, nil
+				},
+			},
+			wantCalls:  []string{"update Lead 00Q000000000042AAA Company,Email,FirstName,LastName", "observe leads " + email},
+			wantReason: sfv1.ReasonLeadConverted, wantStalled: true, wantErr: "terminal",
+		},
+		"a Lead converted after it was synced, with useContactIdForConvertedLeads: its Contact from then on": {
+			identity: withState(fakeIdentity("a", lead), knownLead),
+			dest:     func(d *sfv1.SalesforceDestination) { d.Spec.UseContactIDForConvertedLeads = true },
+			ext: &fakeExternal{
+				UpdateFn: func(sobject, _ string, _ map[string]any) error {
+					if sobject == "Lead" {
+						return &salesforce.Error{StatusCode: 400, Code: salesforce.CodeConvertedLead, Message: "cannot reference converted lead"}
+					}
+					return nil
+				},
+				ObserveLeadsFn: func(string) ([]salesforce.LeadMatch, error) {
+					return []salesforce.LeadMatch{{ID: "00Q000000000042AAA", IsConverted: true, ConvertedContactID: "003000000000009AAA"}}, nil
+				},
+			},
+			wantCalls: []string{"update Lead 00Q000000000042AAA Company,Email,FirstName,LastName", "observe leads " + email,
+				"update Contact 003000000000009AAA Email,FirstName,LastName,company__c"},
+			wantReason: sfv1.ReasonSynced, wantReady: true,
+			wantRecord: &sfv1.RecordStatus{ObjectType: "Contact", ID: "003000000000009AAA", Operation: sfv1.RecordUpdated},
 		},
 		"no email trait: no call": {
 			identity:   fakeIdentity("a", `{"name":"Alex"}`),

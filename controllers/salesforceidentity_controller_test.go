@@ -88,9 +88,12 @@ var _ = Describe("SalesforceIdentity, Lead flow", func() {
 
 		// A reconcile with nothing new: an unrelated annotation triggers one.
 		calls := emu.APICallsUsed()
+		reconciled := identityReconciles()
 		base := obj.DeepCopy()
 		obj.Annotations["example.com/touch"] = "1"
 		Expect(k8sClient.Patch(suiteCtx, obj, client.MergeFrom(base))).To(Succeed())
+		// Zero calls proves nothing unless a reconcile ran.
+		Eventually(identityReconciles).Should(BeNumerically(">", reconciled))
 		Consistently(emu.APICallsUsed, "2s").Should(Equal(calls))
 		Expect(readyCondition(waitIdentity(ns, "alex", sfv1.ReasonSynced)).Status).To(BeEquivalentTo("True"))
 	})
@@ -368,8 +371,11 @@ var _ = Describe("SalesforceIdentity state survives restarts", func() {
 		}
 		stopManager()
 		calls := emu.APICallsUsed()
+		reconciled := identityReconciles()
 		startManager()
-		waitDestinationReason(ns, "prod", sfv1.ReasonLoggedIn)
+		// The destination's LoggedIn is left over from before the restart: only the
+		// reconciles of the new manager prove it looked at the identities.
+		Eventually(identityReconciles).Should(BeNumerically(">=", reconciled+3))
 		Consistently(emu.APICallsUsed, "3s").Should(Equal(calls))
 	})
 })

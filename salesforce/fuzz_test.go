@@ -1,6 +1,7 @@
 package salesforce
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -10,7 +11,9 @@ import (
 
 // FuzzResponseParsing feeds arbitrary bytes to every parser of Salesforce
 // answers: error bodies, collections, composite, query pages, token and SOAP
-// login responses. None may panic, whatever the status.
+// login responses. None may panic, whatever the status; and an answer that is not
+// a success (a status of 300 or more) or not JSON at all (garbage with a 200 or
+// 201) must come back as an error, never as a result.
 func FuzzResponseParsing(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "*"))
 	for _, name := range files {
@@ -23,8 +26,14 @@ func FuzzResponseParsing(f *testing.F) {
 	f.Add(200, []byte(`[null, {"success":false}]`))
 	f.Add(200, []byte(`{"compositeResponse":[{"httpStatusCode":0,"body":null}]}`))
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
-		if status < 100 || status > 599 {
+		if status < 200 || status > 599 {
 			status = 200
+		}
+		garbage := (status == 200 || status == 201) && !json.Valid(body)
+		mustFail := func(call string, err error) {
+			if err == nil && (status >= 300 || garbage) {
+				t.Errorf("%s: an answer of %d %q came back without an error", call, status, body)
+			}
 		}
 		_ = parseError(status, "op", body)
 		_ = multipleMatches("op", "Email", body)
@@ -47,14 +56,21 @@ func FuzzResponseParsing(f *testing.F) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, _ = c.Create(ctx, "Lead", nil)
-			_, _ = c.Get(ctx, "Lead", "00Q5g000001AbcdEAC", nil)
-			_, _ = c.Upsert(ctx, "Lead", "Email", "a@b.c", nil)
-			_, _ = c.Query(ctx, "SELECT Id FROM Lead")
-			_, _ = c.CollectionRetrieve(ctx, "Lead", []string{"00Q5g000001AbcdEAC"}, nil)
+			_, err = c.Create(ctx, "Lead", map[string]any{"LastName": "x"})
+			mustFail("Create", err)
+			_, err = c.Get(ctx, "Lead", "00Q5g000001AbcdEAC", nil)
+			mustFail("Get", err)
+			_, err = c.Upsert(ctx, "Lead", "Email", "a@b.c", map[string]any{"LastName": "x"})
+			mustFail("Upsert", err)
+			_, err = c.Query(ctx, "SELECT Id FROM Lead")
+			mustFail("Query", err)
+			_, err = c.CollectionRetrieve(ctx, "Lead", []string{"00Q5g000001AbcdEAC"}, nil)
+			mustFail("CollectionRetrieve", err)
 			_, _ = c.SaveMany(ctx, []RecordWrite{{SObject: "Lead"}, {SObject: "Lead", ID: "00Q5g000001AbcdEAC"}})
-			_, _ = c.Composite(ctx, false, []Subrequest{NewQuerySubrequest("q", "SELECT Id FROM Lead")})
-			_, _ = c.FindLeadsByEmail(ctx, []string{"a@b.c"})
+			_, err = c.Composite(ctx, false, []Subrequest{NewQuerySubrequest("q", "SELECT Id FROM Lead")})
+			mustFail("Composite", err)
+			_, err = c.FindLeadsByEmail(ctx, []string{"a@b.c"})
+			mustFail("FindLeadsByEmail", err)
 		}
 		// Login parsers get the bytes as the login answer.
 		login := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -64,7 +80,9 @@ func FuzzResponseParsing(f *testing.F) {
 		defer login.Close()
 		for _, creds := range []Credentials{testCreds, {Username: "u", Password: "p"}} {
 			c, _ := New(Config{LoginURL: login.URL, AllowedHosts: loopbackHosts, Credentials: creds, HTTPClient: login.Client()})
-			_ = c.Login(ctx)
+			if err := c.Login(ctx); err == nil && status >= 300 {
+				t.Errorf("Login: an answer of %d %q came back without an error", status, body)
+			}
 		}
 	})
 }

@@ -224,6 +224,11 @@ func (j *RetrieveJob) finish(_ context.Context, _ *Client, outcomes []chunkOutco
 			return
 		}
 		var items []Record
+		// A redirect or other non-2xx answer carrying a JSON array is still no answer.
+		if o.status < 200 || o.status >= 300 {
+			j.Err = unexpected(o.status, j.op, o.body)
+			return
+		}
 		if err := jsonUnmarshal(o.body, &items); err != nil || len(items) != len(ch.rows) {
 			j.Err = unexpected(o.status, j.op, o.body)
 			return

@@ -32,14 +32,10 @@ type Emulator struct {
 	http *http.Client
 }
 
-// StartEmulator runs the emulator binary on a free loopback port, in dir, and waits until it
-// prints the URL it serves.
+// StartEmulator runs the emulator binary on a loopback port of its own binding, in dir, and
+// waits until it prints the URL it serves: the port is never released and bound again.
 func StartEmulator(ctx context.Context, bin, dir string, opts EmulatorOptions) (*Emulator, error) {
-	addr, err := FreeAddr()
-	if err != nil {
-		return nil, err
-	}
-	args := []string{"--addr", addr}
+	args := []string{"--addr", "127.0.0.1:0"}
 	for flag, value := range map[string]string{"--username": opts.Username, "--password": opts.Password, "--security-token": opts.SecurityToken} {
 		if value != "" {
 			args = append(args, flag+"="+value)

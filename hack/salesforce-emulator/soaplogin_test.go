@@ -21,12 +21,12 @@ func TestSOAPLoginFlag(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	if out, err := exec.Command(bin, "--addr", freePort(t), "--soap-login", "gone").CombinedOutput(); err == nil ||
+	if out, err := exec.Command(bin, "--addr", "127.0.0.1:0", "--soap-login", "gone").CombinedOutput(); err == nil ||
 		!strings.Contains(string(out), `unknown SOAP login() mode "gone"`) {
 		t.Fatalf("--soap-login=gone: err=%v, output %s", err, out)
 	}
 
-	cmd := exec.Command(bin, "--addr", freePort(t), "--soap-login", "retired")
+	cmd := exec.Command(bin, "--addr", "127.0.0.1:0", "--soap-login", "retired")
 	stdout, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -90,12 +90,16 @@ func TestCallerContext(t *testing.T) {
 			_, err := c.Save(ctx, w)
 			done <- err
 		}()
-		time.Sleep(10 * time.Millisecond)
+		waitOpen(t, c.calls, 1)
 		cancel()
 		if err := <-done; !errors.Is(err, context.Canceled) {
 			t.Fatalf("got %v, want context.Canceled", err)
 		}
-		time.Sleep(100 * time.Millisecond) // past the window
+		// A neighbour joins the same batch: once it is answered, the flush the abandoned
+		// row would have gone out with is over.
+		if id, err := c.Save(context.Background(), lead(501)); err != nil || id == "" {
+			t.Fatalf("the neighbour's save: %q, %v", id, err)
+		}
 		for _, rec := range o.emu.Records("Lead") {
 			if rec["Email"] == w.Fields["Email"] {
 				t.Fatal("the abandoned create reached Salesforce")
@@ -120,7 +124,7 @@ func TestCloseFlushesWhatIsQueuedThenRefuses(t *testing.T) {
 		id, err := c.Save(context.Background(), lead(1))
 		queued <- result[string]{id, err}
 	}()
-	time.Sleep(20 * time.Millisecond)
+	waitOpen(t, c.calls, 1)
 	c.Close()
 	if r := <-queued; r.err != nil || r.val == "" {
 		t.Errorf("queued save: got %q, %v; want it flushed by Close", r.val, r.err)
@@ -140,4 +144,23 @@ func TestCloseFlushesWhatIsQueuedThenRefuses(t *testing.T) {
 		}
 	}
 	c.Close() // a second Close is harmless
+}
+
+// waitOpen waits until the queue's open batch holds n entries: its callers have queued, not
+// merely started, whatever the scheduler of two busy cores does.
+func waitOpen[Req, Res any](t *testing.T, q *queue[Req, Res], n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		q.mu.Lock()
+		got := len(q.open)
+		q.mu.Unlock()
+		if got >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d entries queued after 10s, want %d", got, n)
+		}
+		time.Sleep(50 * time.Microsecond)
+	}
 }
