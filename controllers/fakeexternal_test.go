@@ -75,7 +75,7 @@ func (f *fakeExternal) ObserveSchema(_ context.Context, sobject string, fresh bo
 		return f.ObserveSchemaFn(sobject, fresh)
 	}
 	fields := map[string]salesforce.DescribedField{}
-	for _, name := range []string{"Email", "FirstName", "LastName", "Company", "Phone", "Name", "company__c"} {
+	for _, name := range []string{"Email", "FirstName", "LastName", "Company", "Phone", "Title", "Name", "company__c"} {
 		fields[strings.ToLower(name)] = salesforce.DescribedField{Name: name, Type: "string", Length: 255, Createable: true, Updateable: true}
 	}
 	return fields, nil

@@ -116,11 +116,11 @@ func TestCallOutcome(t *testing.T) {
 		err    error
 		want   string
 	}{
-		"a success":                      {status: 201, want: "201"},
+		"a success":                      {status: 201, want: "2xx"},
 		"Salesforce's error code":        {status: 400, err: &salesforce.Error{StatusCode: 400, Code: "INVALID_FIELD"}, want: "INVALID_FIELD"},
-		"an error without a code":        {status: 502, err: &salesforce.Error{StatusCode: 502}, want: "502"},
+		"an error without a code":        {status: 502, err: &salesforce.Error{StatusCode: 502}, want: "5xx"},
 		"no answer at all":               {err: errors.New("connection reset"), want: "network_error"},
-		"a status with an unknown error": {status: 503, err: errors.New("boom"), want: "503"},
+		"a status with an unknown error": {status: 503, err: errors.New("boom"), want: "5xx"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

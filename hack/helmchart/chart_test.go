@@ -179,11 +179,13 @@ type chartCase struct {
 // chartCases are value sets and what the rendered chart must and must not hold with them.
 func chartCases() []chartCase {
 	return []chartCase{
-		{name: "defaults are config/default's, metrics on loopback until the manager serves them securely",
-			wantArgs: []string{"--leader-elect", "--metrics-bind-address=127.0.0.1:8080", "--health-probe-bind-address=:8081"},
+		{name: "defaults are config/default's: metrics over HTTPS behind authentication, with their Service",
+			wantArgs: []string{"--leader-elect", "--metrics-bind-address=:8443", "--metrics-secure=true", "--health-probe-bind-address=:8081"},
 			notArgs:  []string{"--watch-namespaces", "--allowed-login-hosts"},
-			wantObjs: []string{"CustomResourceDefinition/salesforceidentities.salesforce.destinations.dev", "Role/salesforce-controller-leader-election-role", "ClusterRole/salesforce-controller-manager-role"},
-			notObjs:  []string{"Service/rel-metrics", "ServiceMonitor/rel-metrics", "Namespace/salesforce-controller-system"}},
+			wantObjs: []string{"CustomResourceDefinition/salesforceidentities.salesforce.destinations.dev", "Role/salesforce-controller-leader-election-role", "ClusterRole/salesforce-controller-manager-role", "Service/rel-metrics"},
+			notObjs:  []string{"ServiceMonitor/rel-metrics", "Namespace/salesforce-controller-system"}},
+		{name: "secure metrics can be scraped by a ServiceMonitor", set: []string{"serviceMonitor.enabled=true"},
+			wantArgs: []string{"--metrics-bind-address=:8443", "--metrics-secure=true"}, wantObjs: []string{"ServiceMonitor/rel-metrics"}},
 		{name: "watched namespaces and login hosts become flags only when set",
 			set:      []string{"watchNamespaces={crm,marketing}", "allowedLoginHosts={login.salesforce.com,*.my.salesforce.com}"},
 			wantArgs: []string{"--watch-namespaces=crm,marketing", "--allowed-login-hosts=login.salesforce.com,*.my.salesforce.com"}},
@@ -194,7 +196,7 @@ func chartCases() []chartCase {
 			set:      []string{"metrics.secure=false", "metrics.port=9090", "serviceMonitor.enabled=true"},
 			wantArgs: []string{"--metrics-bind-address=:9090"}, wantObjs: []string{"Service/rel-metrics", "ServiceMonitor/rel-metrics"}},
 		{name: "metrics off", set: []string{"metrics.enabled=false"}, wantArgs: []string{"--metrics-bind-address=0"}},
-		{name: "a ServiceMonitor cannot scrape loopback metrics", set: []string{"serviceMonitor.enabled=true"},
+		{name: "a ServiceMonitor cannot scrape metrics that are off", set: []string{"metrics.enabled=false", "serviceMonitor.enabled=true"},
 			wantError: "serviceMonitor.enabled needs metrics a scrape can reach"},
 		{name: "extra args come last", set: []string{"extraArgs={--zap-log-level=debug}"}, wantArgs: []string{"--zap-log-level=debug"}},
 	}

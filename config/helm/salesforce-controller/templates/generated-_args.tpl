@@ -10,7 +10,7 @@ helm.sh/chart: {{ .Chart.Name }}-{{ .Chart.Version | replace "+" "_" }}
 {{/* The metrics endpoint is served where a Service can reach it only when it is protected or
      plain HTTP was asked for. */}}
 {{- define "salesforce-controller.metricsExposed" -}}
-{{- if and .Values.metrics.enabled (or (not .Values.metrics.secure) false) }}true{{ end }}
+{{- if and .Values.metrics.enabled (or (not .Values.metrics.secure) true) }}true{{ end }}
 {{- end }}
 
 {{- define "salesforce-controller.args" -}}
@@ -25,6 +25,7 @@ helm.sh/chart: {{ .Chart.Name }}-{{ .Chart.Version | replace "+" "_" }}
 {{- else }}
 - --metrics-bind-address=127.0.0.1:{{ .Values.metrics.port }}
 {{- end }}
+- --metrics-secure={{ .Values.metrics.secure }}
 {{- with .Values.watchNamespaces }}
 - {{ printf "--watch-namespaces=%s" (join "," .) | quote }}
 {{- end }}
