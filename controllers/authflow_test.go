@@ -206,7 +206,7 @@ var _ = Describe("Login flows Salesforce is retiring", func() {
 		createSecret(ns, "creds", emulatorCredentials())
 		dest := &sfv1.SalesforceDestination{ObjectMeta: objectMeta(ns, "prod"), Spec: sfv1.SalesforceDestinationSpec{
 			CredentialsSecretRef: sfv1.SecretReference{Name: "creds"}, LoginURL: org.url,
-			DriftCheckInterval: &metav1.Duration{Duration: time.Second}}}
+			DriftCheckInterval: &metav1.Duration{Duration: time.Minute}}}
 		Expect(k8sClient.Create(suiteCtx, dest)).To(Succeed())
 		waitDestinationReason(ns, "prod", sfv1.ReasonLoggedIn)
 		createIdentity(ns, "u", map[string]any{"email": uniqueEmail(ns, "u"), "lastName": "U"})
@@ -215,6 +215,7 @@ var _ = Describe("Login flows Salesforce is retiring", func() {
 		By("the org retiring login() while the destination is logged in: the next drift check needs a new session")
 		org.emu.SetSOAPLogin(emulator.SOAPLoginRetired)
 		org.emu.ExpireSessions()
+		backdateDriftCheck(ns, "u") // the shortest interval is a minute: the check falls due now
 		dest = waitDestinationReason(ns, "prod", sfv1.ReasonLoginFlowRetired)
 		msg := readyMessage(dest.Status.Conditions)
 		for _, s := range []string{"INVALID_OPERATION", `Secret "creds"`, `"clientId"`, `"privateKey"`, `"username"`,
@@ -246,10 +247,11 @@ var _ = Describe("Login flows Salesforce is retiring", func() {
 			g.Expect(meta.FindStatusCondition(dest.Status.Conditions, sfv1.ConditionStalled)).To(BeNil())
 		}).Should(Succeed())
 		waitIdentity(ns, "u", sfv1.ReasonSynced)
-		time.Sleep(2 * time.Second) // drift checks at 1s read the Lead back meanwhile
+		// The drift check the retirement interrupted is still due: the Lead is read back.
+		Eventually(func() []emulator.LoggedRequest { return org.emu.Requests()[mark:] }).Should(
+			ContainElement(HaveField("Path", HavePrefix("/services/data/"))), "the identity was read back after the migration")
 		reqs := org.emu.Requests()[mark:]
 		Expect(reqs).To(ContainElement(HaveField("Path", "/services/oauth2/token")))
-		Expect(reqs).To(ContainElement(HaveField("Path", HavePrefix("/services/data/"))), "the identity was read back after the migration")
 		for _, r := range reqs {
 			Expect(isWrite(r)).To(BeFalse(), "%s %s", r.Method, r.Path)
 		}
