@@ -36,6 +36,7 @@ type Client struct {
 
 	describeMu sync.Mutex
 	described  map[string]map[string]DescribedField // lower-case object → lower-case field
+	describes  singleflight.Group                   // describes under way, by lower-case object
 }
 
 type apiUsage struct {

@@ -19,7 +19,9 @@ type DescribedField struct {
 
 // DescribeFields returns sobject's fields keyed by lower-case name, from GET
 // /sobjects/{sobject}/describe. A client describes each object once and keeps the answer;
-// fresh asks Salesforce again, for a field added since.
+// fresh asks Salesforce again, for a field added since. Callers that ask at the same time
+// share one call: a thousand reconciles starting together would otherwise each describe the
+// object before the first answer is kept.
 func (c *Client) DescribeFields(ctx context.Context, sobject string, fresh bool) (map[string]DescribedField, error) {
 	if err := checkSObject(sobject); err != nil {
 		return nil, withOp(err, "describe")
@@ -33,6 +35,15 @@ func (c *Client) DescribeFields(ctx context.Context, sobject string, fresh bool)
 			return known, nil
 		}
 	}
+	v, err, _ := c.describes.Do(key, func() (any, error) { return c.describe(ctx, sobject, key) })
+	if err != nil {
+		return nil, err
+	}
+	return v.(map[string]DescribedField), nil
+}
+
+// describe reads sobject's describe and keeps it under key.
+func (c *Client) describe(ctx context.Context, sobject, key string) (map[string]DescribedField, error) {
 	op := "describe " + sobject
 	resp, err := c.call(ctx, op, http.MethodGet, pathJoin("sobjects", sobject, "describe"), nil)
 	if err != nil {

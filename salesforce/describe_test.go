@@ -2,7 +2,11 @@ package salesforce_test
 
 import (
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/destinations/salesforce-controller/salesforce/emulator"
 )
 
 func TestDescribeFields(t *testing.T) {
@@ -44,5 +48,37 @@ func TestDescribeFields(t *testing.T) {
 	}
 	if _, err := c.DescribeFields(ctx, "Lead/../Account", false); err == nil {
 		t.Error("an object name with a path was described")
+	}
+}
+
+// Reconciles that start together share one describe: a thousand of them would otherwise each
+// describe the object before the first answer is kept (the cold sync of ten thousand new
+// identities paid for dozens).
+func TestConcurrentDescribesShareOneCall(t *testing.T) {
+	org := startEmulator(t, emuOptions)
+	c := org.client(t, passwordCreds())
+	ctx := ctxFor(t)
+	if err := c.Login(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The first answer takes a while, as a real org's does: every caller arrives before it.
+	org.emu.AddFault(emulator.Fault{PathContains: "/describe", Latency: 200 * time.Millisecond})
+	var wg sync.WaitGroup
+	for range 200 {
+		wg.Go(func() {
+			if _, err := c.DescribeFields(ctx, "Lead", false); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	n := 0
+	for _, r := range org.emu.Requests() {
+		if strings.HasSuffix(r.Path, "/sobjects/Lead/describe") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d describes for 200 concurrent callers, want 1", n)
 	}
 }
