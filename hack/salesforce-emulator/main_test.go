@@ -19,36 +19,12 @@ func TestBinary(t *testing.T) {
 		t.Skip("builds a binary")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "salesforce-emulator")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	seed := filepath.Join(dir, "seed.json")
 	if err := os.WriteFile(seed, []byte(`{"Lead":[{"LastName":"Seeded","Company":"Acme","Email":"s@acme.com"}]}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "--addr", "127.0.0.1:0", "--seed", seed) // the binary prints the port it bound
-	stdout, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	lines := make(chan string, 1)
-	go func() {
-		line, _ := bufio.NewReader(stdout).ReadString('\n')
-		lines <- line
-	}()
-	var base string
-	select {
-	case line := <-lines:
-		i := strings.Index(line, "http://")
-		if i < 0 {
-			t.Fatalf("no URL printed: %q", line)
-		}
-		base = strings.TrimSpace(line[i:])
-	case <-time.After(20 * time.Second):
-		t.Fatal("binary did not print its URL")
-	}
+	base := startBinary(t, bin, "--seed", seed)
 
 	token := func(password string) (int, map[string]any) {
 		resp, err := http.PostForm(base+"/services/oauth2/token", url.Values{"grant_type": {"password"},
@@ -108,4 +84,41 @@ func TestBinary(t *testing.T) {
 	if len(leads) != 1 || leads[0]["LastName"] != "Seeded" {
 		t.Errorf("admin records = %v", leads)
 	}
+}
+
+// buildBinary builds the emulator binary into a temporary directory.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "salesforce-emulator")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// startBinary runs the binary on a port of its choosing and returns the base URL it prints.
+func startBinary(t *testing.T, bin string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"--addr", "127.0.0.1:0"}, args...)...)
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	lines := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(stdout).ReadString('\n')
+		lines <- line
+	}()
+	select {
+	case line := <-lines:
+		i := strings.Index(line, "http://")
+		if i < 0 {
+			t.Fatalf("no URL printed: %q", line)
+		}
+		return strings.TrimSpace(line[i:])
+	case <-time.After(20 * time.Second):
+		t.Fatal("binary did not print its URL")
+	}
+	return ""
 }

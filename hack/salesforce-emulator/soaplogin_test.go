@@ -1,14 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"io"
 	"net/http"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestSOAPLoginFlag: --soap-login=retired makes the binary answer login() as an org after the
@@ -17,33 +14,13 @@ func TestSOAPLoginFlag(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a binary")
 	}
-	bin := filepath.Join(t.TempDir(), "salesforce-emulator")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	if out, err := exec.Command(bin, "--addr", "127.0.0.1:0", "--soap-login", "gone").CombinedOutput(); err == nil ||
 		!strings.Contains(string(out), `unknown SOAP login() mode "gone"`) {
 		t.Fatalf("--soap-login=gone: err=%v, output %s", err, out)
 	}
 
-	cmd := exec.Command(bin, "--addr", "127.0.0.1:0", "--soap-login", "retired")
-	stdout, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	lines := make(chan string, 1)
-	go func() {
-		line, _ := bufio.NewReader(stdout).ReadString('\n')
-		lines <- line
-	}()
-	var base string
-	select {
-	case line := <-lines:
-		base = strings.TrimSpace(line[strings.Index(line, "http://"):])
-	case <-time.After(20 * time.Second):
-		t.Fatal("binary did not print its URL")
-	}
+	base := startBinary(t, bin, "--soap-login", "retired")
 	envelope := `<?xml version="1.0" encoding="utf-8"?><env:Envelope xmlns:env="http://schemas.xmlsoap.org/soap/envelope/" xmlns:urn="urn:partner.soap.sforce.com"><env:Body><urn:login><urn:username>dev@example.com</urn:username><urn:password>passwordtoken</urn:password></urn:login></env:Body></env:Envelope>`
 	req, _ := http.NewRequest("POST", base+"/services/Soap/u/64.0", strings.NewReader(envelope))
 	req.Header.Set("Content-Type", "text/xml; charset=UTF-8")
